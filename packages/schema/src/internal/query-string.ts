@@ -1,0 +1,68 @@
+import { decodeUtf8 } from './utf8';
+
+function hexValue(code: number): number {
+  if (code >= 48 && code <= 57) return code - 48;
+  if (code >= 97 && code <= 102) return code - 87;
+  if (code >= 65 && code <= 70) return code - 55;
+  return -1;
+}
+
+/**
+ * Decodes one query component: `+` is a space, `%XX` runs are UTF-8 (invalid bytes become U+FFFD),
+ * and a `%` not followed by two hex digits is kept as it is. Never throws, unlike
+ * `decodeURIComponent`.
+ */
+export function decodeComponent(text: string): string {
+  const percent = text.indexOf('%');
+  if (percent < 0) return text.indexOf('+') < 0 ? text : text.replace(/\+/g, ' ');
+  let out = '';
+  let start = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 43) {
+      out += text.slice(start, i) + ' ';
+      start = ++i;
+    } else if (c === 37 && i + 2 < text.length && hexValue(text.charCodeAt(i + 1)) >= 0 && hexValue(text.charCodeAt(i + 2)) >= 0) {
+      out += text.slice(start, i);
+      const bytes: number[] = [];
+      while (
+        i + 2 < text.length &&
+        text.charCodeAt(i) === 37 &&
+        hexValue(text.charCodeAt(i + 1)) >= 0 &&
+        hexValue(text.charCodeAt(i + 2)) >= 0
+      ) {
+        bytes.push(hexValue(text.charCodeAt(i + 1)) * 16 + hexValue(text.charCodeAt(i + 2)));
+        i += 3;
+      }
+      out += decodeUtf8(bytes);
+      start = i;
+    } else {
+      i++;
+    }
+  }
+  return out + text.slice(start);
+}
+
+/**
+ * Splits a query string (with or without its leading `?`) into decoded key/value pairs, in order
+ * and keeping repeats. A key without `=` has the empty value; empty segments are skipped.
+ */
+export function parseQueryString(query: string): [string, string][] {
+  const pairs: [string, string][] = [];
+  let start = query.charCodeAt(0) === 63 ? 1 : 0;
+  while (start <= query.length) {
+    let end = query.indexOf('&', start);
+    if (end < 0) end = query.length;
+    if (end > start) {
+      const eq = query.indexOf('=', start);
+      if (eq >= 0 && eq < end) {
+        pairs.push([decodeComponent(query.slice(start, eq)), decodeComponent(query.slice(eq + 1, end))]);
+      } else {
+        pairs.push([decodeComponent(query.slice(start, end)), '']);
+      }
+    }
+    start = end + 1;
+  }
+  return pairs;
+}

@@ -1,0 +1,102 @@
+import { parseBase36Integer } from './base36';
+import { failure, type Result } from './result';
+
+/** Returns `length` random bytes. Injected so tests and exotic runtimes can supply their own. */
+export type RandomBytes = (length: number) => Uint8Array;
+
+/** A parsed Divolte identifier (party and session ids): `0:<timestamp in base 36>:<unique part>`. */
+export interface ParsedIdentifier {
+  /** The whole identifier, as it was given. */
+  readonly value: string;
+  /** The format version; always `0`. */
+  readonly version: 0;
+  /** Milliseconds since the epoch at which the identifier was made. */
+  readonly timestamp: number;
+  /** The unique part after the second colon. */
+  readonly unique: string;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~_';
+
+interface CryptoLike {
+  getRandomValues(array: Uint8Array): Uint8Array;
+}
+
+function defaultRandomBytes(length: number): Uint8Array | undefined {
+  const crypto = (globalThis as { crypto?: CryptoLike }).crypto;
+  return crypto === undefined ? undefined : crypto.getRandomValues(new Uint8Array(length));
+}
+
+/**
+ * 32 characters of `[A-Za-z0-9~_]` from 24 bytes of entropy (192 bits). Without an injected source
+ * and without `crypto.getRandomValues`, `Math.random` is used and the text gets a trailing `!`, as
+ * divolte.js marks ids made without secure randomness.
+ */
+export function createUniquePart(randomBytes?: RandomBytes): string {
+  const bytes = randomBytes === undefined ? defaultRandomBytes(32) : randomBytes(32);
+  let unique = '';
+  for (let i = 0; i < 32; i++) {
+    // 256 is a multiple of 64, so masking keeps every character equally likely.
+    const byte = bytes === undefined ? Math.floor(Math.random() * 256) : (bytes[i] ?? 0);
+    unique += ALPHABET.charAt(byte & 63);
+  }
+  return bytes === undefined ? unique + '!' : unique;
+}
+
+/** Options of {@link createIdentifier}. */
+export interface CreateIdentifierOptions {
+  /** Milliseconds since the epoch to embed. divolte.js uses the time the script loaded. */
+  timestamp: number;
+  /**
+   * Source of random bytes.
+   * @default `crypto.getRandomValues`
+   */
+  randomBytes?: RandomBytes;
+}
+
+/**
+ * Makes a party or session id in Divolte's format, `0:<timestamp in base 36>:<32 characters>`.
+ * @example createIdentifier({ timestamp: Date.now() }) // '0:mfx1b2c3:Q2x…'
+ */
+export function createIdentifier(options: CreateIdentifierOptions): string {
+  return `0:${Math.trunc(options.timestamp).toString(36)}:${createUniquePart(options.randomBytes)}`;
+}
+
+/** Makes a page-view id as divolte.js does: `0:` and 32 characters, with no timestamp. */
+export function createPageViewId(randomBytes?: RandomBytes): string {
+  return `0:${createUniquePart(randomBytes)}`;
+}
+
+/** The id of the `counter`-th event of a page view: the page-view id followed by the counter in hex. */
+export function createEventId(pageViewId: string, counter: number): string {
+  return pageViewId + counter.toString(16);
+}
+
+/**
+ * Parses a party or session id with Divolte's rules: exactly three colon-separated parts, version
+ * `0`, and a base-36 timestamp (Java `Long.parseLong`). The unique part is not checked further.
+ * Never throws.
+ */
+export function parseIdentifier(value: string): Result<ParsedIdentifier> {
+  if (typeof value !== 'string') {
+    return failure('invalid_identifier', 'An identifier must be a string.');
+  }
+  const first = value.indexOf(':');
+  const second = first < 0 ? -1 : value.indexOf(':', first + 1);
+  if (second < 0 || value.indexOf(':', second + 1) >= 0) {
+    return failure('invalid_identifier', 'An identifier has exactly three parts separated by ":".');
+  }
+  if (value.slice(0, first) !== '0') {
+    return failure('invalid_identifier', 'Only identifier version 0 is known.');
+  }
+  const timestamp = parseBase36Integer(value.slice(first + 1, second), 'long');
+  if (timestamp === undefined) {
+    return failure('invalid_identifier', 'The identifier timestamp is not a base-36 number.');
+  }
+  return { ok: true, value: { value, version: 0, timestamp, unique: value.slice(second + 1) } };
+}
+
+/** Whether `value` parses as a Divolte identifier. */
+export function isIdentifier(value: string): boolean {
+  return parseIdentifier(value).ok;
+}

@@ -1,0 +1,250 @@
+import { parseBase36Integer } from './base36';
+import type { JsonValue } from './json';
+import { failure, type Result } from './result';
+import { SchemaError } from './schema-error';
+
+/*
+ * Mincode: divolte.js's compact, URL-friendly serialisation of custom event parameters. A value is
+ * a record: a type character, then (inside an object) the property name ended by `!`, then an
+ * optional payload. `s` string, `d` base-36 integer, `j` JSON number (payloads end with `!`);
+ * `t` `f` `n` true, false, null; `(` … `)` object; `a` … `.` array; `o` empty object. Inside
+ * names and strings `!` and `~` are escaped with `~`.
+ */
+
+const ESCAPE = /[~!]/g;
+
+function escape(text: string): string {
+  return text.replace(ESCAPE, '~$&');
+}
+
+function encodeNumber(n: number): string {
+  if (!Number.isFinite(n)) return 'n';
+  const plain = String(n);
+  const exponential = n.toExponential();
+  const json = exponential.length < plain.length ? exponential : plain;
+  // Beyond 2^53 `toString(36)` is not exact in every engine, so large integers use the JSON form
+  // (divolte.js sends `d` there and can change the number).
+  if (Number.isSafeInteger(n)) {
+    const base36 = n.toString(36);
+    // divolte.js prefers `d` at equal length: the server parses it faster.
+    if (base36.length <= json.length) return 'd' + base36 + '!';
+  }
+  return 'j' + json + '!';
+}
+
+interface Encoder {
+  out: string;
+  readonly stack: object[];
+}
+
+// Mirrors JSON.stringify: toJSON, boxed primitives, undefined/function/symbol dropped in objects
+// and null in arrays; throws where it throws (BigInt, cycles).
+function encodeValue(encoder: Encoder, key: string, raw: unknown, name: string | null): boolean {
+  let value = raw;
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
+  }
+  if (value instanceof Number) value = Number(value);
+  else if (value instanceof String) value = String(value);
+  else if (value instanceof Boolean) value = value.valueOf();
+  const prefix = (type: string): string => (name === null ? type : type + escape(name) + '!');
+  switch (typeof value) {
+    case 'string':
+      encoder.out += prefix('s') + escape(value) + '!';
+      return true;
+    case 'number': {
+      const encoded = encodeNumber(value);
+      encoder.out += prefix(encoded.charAt(0)) + encoded.slice(1);
+      return true;
+    }
+    case 'boolean':
+      encoder.out += prefix(value ? 't' : 'f');
+      return true;
+    case 'bigint':
+      throw new SchemaError('unencodable_value', 'A BigInt has no JSON (nor mincode) form.');
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return false;
+    case 'object':
+      break;
+  }
+  if (value === null) {
+    encoder.out += prefix('n');
+    return true;
+  }
+  if (encoder.stack.includes(value)) {
+    throw new SchemaError('unencodable_value', 'A circular structure has no JSON (nor mincode) form.');
+  }
+  encoder.stack.push(value);
+  if (Array.isArray(value)) {
+    encoder.out += prefix('a');
+    for (let i = 0; i < value.length; i++) {
+      if (!encodeValue(encoder, String(i), value[i], null)) encoder.out += 'n';
+    }
+    encoder.out += '.';
+  } else {
+    encoder.out += prefix('(');
+    for (const property of Object.keys(value)) {
+      encodeValue(encoder, property, (value as Record<string, unknown>)[property], property);
+    }
+    encoder.out += ')';
+  }
+  encoder.stack.pop();
+  return true;
+}
+
+/**
+ * Encodes a value as mincode, with the same meaning `JSON.stringify` gives it. Returns `undefined`
+ * where `JSON.stringify` does (undefined, a function or a symbol at the top).
+ * @throws {SchemaError} `unencodable_value` for a BigInt or a circular structure, as JSON does.
+ * @example encodeMincode({ name: 'John Doe', age: 42 }) // '(sname!John Doe!dage!16!)'
+ */
+export function encodeMincode(value: unknown): string | undefined {
+  const encoder: Encoder = { out: '', stack: [] };
+  return encodeValue(encoder, '', value, null) ? encoder.out : undefined;
+}
+
+const JSON_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+type Container = { readonly kind: 'array'; readonly value: JsonValue[] } | {
+  readonly kind: 'object';
+  readonly value: Record<string, JsonValue>;
+};
+
+function setProperty(target: Record<string, JsonValue>, key: string, value: JsonValue): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
+/**
+ * Decodes mincode into the JSON value it stands for. Never throws: bad input gives issues with the
+ * offset of the problem. Nesting depth is not limited by the call stack.
+ */
+export function decodeMincode(text: string): Result<JsonValue> {
+  if (typeof text !== 'string') return failure('invalid_mincode', 'Mincode must be a string.');
+  const stack: Container[] = [];
+  let position = 0;
+  let result: JsonValue | undefined;
+
+  const readString = (): string | undefined => {
+    let out = '';
+    let start = position;
+    for (;;) {
+      if (position >= text.length) return undefined;
+      const c = text.charCodeAt(position);
+      if (c === 33) {
+        out += text.slice(start, position);
+        position++;
+        return out;
+      }
+      if (c === 126) {
+        out += text.slice(start, position);
+        position++;
+        if (position >= text.length) return undefined;
+        start = position;
+      }
+      position++;
+    }
+  };
+  const fail = (message: string): Result<JsonValue> =>
+    failure('invalid_mincode', `${message} (at offset ${position}).`, [position]);
+
+  while (position < text.length || stack.length > 0) {
+    if (position >= text.length) return fail('Unexpected end of input inside a container');
+    if (result !== undefined) return fail('Unexpected input after the value');
+    const type = text.charAt(position);
+    const container = stack[stack.length - 1];
+    position++;
+    if (type === ')') {
+      if (container?.kind !== 'object') return fail('End of object outside an object');
+      stack.pop();
+      if (stack.length === 0) result = container.value;
+      continue;
+    }
+    let name: string | undefined;
+    if (container?.kind === 'object') {
+      name = readString();
+      if (name === undefined) return fail('Unterminated property name');
+    }
+    let value: JsonValue;
+    let opened: Container | undefined;
+    switch (type) {
+      case 's': {
+        const s = readString();
+        if (s === undefined) return fail('Unterminated string');
+        value = s;
+        break;
+      }
+      case 'd': {
+        const digits = readString();
+        const n = digits === undefined ? undefined : parseMincodeInteger(digits);
+        if (n === undefined) return fail('Invalid base-36 integer');
+        value = n;
+        break;
+      }
+      case 'j': {
+        const digits = readString();
+        if (digits === undefined || !JSON_NUMBER.test(digits)) return fail('Invalid number');
+        value = Number(digits);
+        if (!Number.isFinite(value)) return fail('Number out of range');
+        break;
+      }
+      case 't':
+        value = true;
+        break;
+      case 'f':
+        value = false;
+        break;
+      case 'n':
+        value = null;
+        break;
+      case 'o':
+        value = {};
+        break;
+      case '(':
+        opened = { kind: 'object', value: {} };
+        value = opened.value;
+        break;
+      case 'a':
+        opened = { kind: 'array', value: [] };
+        value = opened.value;
+        break;
+      case '.':
+        if (container?.kind !== 'array' || name !== undefined) {
+          return fail('End of array outside an array');
+        }
+        stack.pop();
+        if (stack.length === 0) result = container.value;
+        continue;
+      default:
+        return fail(`Unknown record type ${JSON.stringify(type)}`);
+    }
+    if (container === undefined) {
+      if (opened === undefined) result = value;
+    } else if (container.kind === 'array') {
+      container.value.push(value);
+    } else {
+      setProperty(container.value, name!, value);
+    }
+    if (opened !== undefined) stack.push(opened);
+  }
+  if (result === undefined) return fail('Empty input');
+  return { ok: true, value: result };
+}
+
+// A `d` payload is Java's `new BigInteger(s, 36)`: a sign and digits, any length.
+function parseMincodeInteger(text: string): number | undefined {
+  const small = parseBase36Integer(text, 'long');
+  if (small !== undefined) return small;
+  const negative = text.startsWith('-');
+  const digits = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
+  if (digits === '' || !/^[0-9a-z]+$/i.test(digits)) return undefined;
+  let value = 0n;
+  for (const ch of digits.toLowerCase()) value = value * 36n + BigInt(parseInt(ch, 36));
+  const n = Number(negative ? -value : value);
+  return Number.isFinite(n) ? n : undefined;
+}

@@ -1,0 +1,21 @@
+import { defineProject } from 'vitest/config';
+
+/** Conditions that make workspace packages resolve to their TypeScript sources in tests. */
+const sourceConditions = ['@tributary/source', 'module', 'node', 'import', 'default'];
+
+/** The per-package Vitest project: runs `*.test.ts` and type-checks `*.test-d.ts`. */
+export function definePackageProject(name: string) {
+  return defineProject({
+    resolve: { conditions: sourceConditions },
+    ssr: { resolve: { conditions: sourceConditions, externalConditions: ['@tributary/source'] } },
+    test: {
+      name,
+      include: ['src/**/*.test.ts'],
+      typecheck: {
+        enabled: true,
+        include: ['src/**/*.test-d.ts'],
+        tsconfig: './tsconfig.test.json',
+      },
+    },
+  });
+}
