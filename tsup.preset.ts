@@ -24,5 +24,7 @@ export function definePackageBuild(options: PackageBuildOptions): Options {
     platform: options.platform,
     target: options.platform === 'browser' ? 'es2020' : 'node20',
     outDir: 'dist',
+    // Declarations come from the sources alone, with the package's runtime typings only.
+    tsconfig: 'tsconfig.src.json',
   };
 }

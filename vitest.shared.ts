@@ -11,10 +11,11 @@ export function definePackageProject(name: string) {
     test: {
       name,
       include: ['src/**/*.test.ts'],
+      benchmark: { include: ['src/**/*.bench.ts'] },
       typecheck: {
         enabled: true,
         include: ['src/**/*.test-d.ts'],
-        tsconfig: './tsconfig.test.json',
+        tsconfig: './tsconfig.json',
       },
     },
   });

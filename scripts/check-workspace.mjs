@@ -9,15 +9,24 @@ for (const dir of readdirSync(join(root, 'packages'))) {
   const manifestPath = join(root, 'packages', dir, 'package.json');
   if (!existsSync(manifestPath)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+  for (const field of [
+    'dependencies',
+    'devDependencies',
+    'peerDependencies',
+    'optionalDependencies',
+  ]) {
     for (const name of Object.keys(manifest[field] ?? {})) {
       if (name.startsWith('@tributary/') && name !== '@tributary/schema') {
-        problems.push(`${manifest.name}: ${field} names ${name}; only @tributary/schema may be shared.`);
+        problems.push(
+          `${manifest.name}: ${field} names ${name}; only @tributary/schema may be shared.`,
+        );
       }
     }
   }
   if (manifest.sideEffects !== false) {
-    problems.push(`${manifest.name}: "sideEffects" must be false (packages have no import-time effects).`);
+    problems.push(
+      `${manifest.name}: "sideEffects" must be false (packages have no import-time effects).`,
+    );
   }
 }
 if (problems.length > 0) {

@@ -13,8 +13,17 @@ function hexValue(code: number): number {
  * `decodeURIComponent`.
  */
 export function decodeComponent(text: string): string {
-  const percent = text.indexOf('%');
-  if (percent < 0) return text.indexOf('+') < 0 ? text : text.replace(/\+/g, ' ');
+  const spaced = text.indexOf('+') < 0 ? text : text.replace(/\+/g, ' ');
+  if (spaced.indexOf('%') < 0) return spaced;
+  try {
+    // The native decoder is much faster and agrees on every well-formed input.
+    return decodeURIComponent(spaced);
+  } catch {
+    return decodeLeniently(text);
+  }
+}
+
+function decodeLeniently(text: string): string {
   let out = '';
   let start = 0;
   let i = 0;
@@ -23,7 +32,12 @@ export function decodeComponent(text: string): string {
     if (c === 43) {
       out += text.slice(start, i) + ' ';
       start = ++i;
-    } else if (c === 37 && i + 2 < text.length && hexValue(text.charCodeAt(i + 1)) >= 0 && hexValue(text.charCodeAt(i + 2)) >= 0) {
+    } else if (
+      c === 37 &&
+      i + 2 < text.length &&
+      hexValue(text.charCodeAt(i + 1)) >= 0 &&
+      hexValue(text.charCodeAt(i + 2)) >= 0
+    ) {
       out += text.slice(start, i);
       const bytes: number[] = [];
       while (
@@ -57,7 +71,10 @@ export function parseQueryString(query: string): [string, string][] {
     if (end > start) {
       const eq = query.indexOf('=', start);
       if (eq >= 0 && eq < end) {
-        pairs.push([decodeComponent(query.slice(start, eq)), decodeComponent(query.slice(eq + 1, end))]);
+        pairs.push([
+          decodeComponent(query.slice(start, eq)),
+          decodeComponent(query.slice(eq + 1, end)),
+        ]);
       } else {
         pairs.push([decodeComponent(query.slice(start, end)), '']);
       }

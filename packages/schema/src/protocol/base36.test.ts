@@ -45,7 +45,16 @@ describe('parseBase36Number', () => {
 
   it('gives back exactly the ratios browsers report', () => {
     const ratios = [0.25, 0.5, 0.75, 0.8, 0.9, 1, 1.1, 1.125, 1.25, 1.33, 1.5, 1.75, 2, 2.25, 2.5];
-    for (const ratio of [...ratios, 2.625, 2.75, 3, 3.5, 4, 1.100000023841858, 1.3312500715255737]) {
+    for (const ratio of [
+      ...ratios,
+      2.625,
+      2.75,
+      3,
+      3.5,
+      4,
+      1.100000023841858,
+      1.3312500715255737,
+    ]) {
       expect(parseBase36Number(formatBase36(ratio))).toBe(ratio);
     }
   });

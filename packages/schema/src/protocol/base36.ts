@@ -22,7 +22,10 @@ function digitValue(code: number): number {
  * Returns `undefined` where Java throws. A `long` beyond JavaScript's safe integers is also
  * `undefined`, since it cannot be held exactly.
  */
-export function parseBase36Integer(text: string, width: 'int' | 'long' = 'long'): number | undefined {
+export function parseBase36Integer(
+  text: string,
+  width: 'int' | 'long' = 'long',
+): number | undefined {
   let i = 0;
   let negative = false;
   const first = text.charCodeAt(0);
@@ -114,13 +117,12 @@ function nearestRoundTrip(approximate: number, text: string): number {
   return approximate;
 }
 
-const scratch = new DataView(new ArrayBuffer(8));
-
 function nextDouble(value: number, direction: 1 | -1): number {
   if (value === 0) return direction * Number.MIN_VALUE;
+  const scratch = new DataView(new ArrayBuffer(8));
   scratch.setFloat64(0, value);
   const bits = scratch.getBigUint64(0);
-  const away = value > 0 === (direction > 0);
+  const away = value > 0 === direction > 0;
   scratch.setBigUint64(0, away ? bits + 1n : bits - 1n);
   return scratch.getFloat64(0);
 }

@@ -5,22 +5,21 @@ import { murmur3x86_32 } from './murmur3';
  * each as `key=` then every value followed by `,`, then `;`.
  */
 export function canonicalChecksumString(parameters: Iterable<readonly [string, string]>): string {
-  const grouped = new Map<string, string[]>();
-  for (const [key, value] of parameters) {
-    if (key === 'x') continue;
-    const values = grouped.get(key);
-    if (values === undefined) grouped.set(key, [value]);
-    else values.push(value);
-  }
-  // Java's String order and JavaScript's default sort both compare UTF-16 code units.
-  const keys = [...grouped.keys()].sort();
+  const kept: (readonly [string, string])[] = [];
+  for (const pair of parameters) if (pair[0] !== 'x') kept.push(pair);
+  // A stable sort keeps the values of a key in request order. Java's String order and this
+  // comparison both compare UTF-16 code units.
+  kept.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   let canonical = '';
-  for (const key of keys) {
-    canonical += key + '=';
-    for (const value of grouped.get(key)!) canonical += value + ',';
-    canonical += ';';
+  let previous: string | undefined;
+  for (const [key, value] of kept) {
+    if (key !== previous) {
+      canonical += previous === undefined ? key + '=' : ';' + key + '=';
+      previous = key;
+    }
+    canonical += value + ',';
   }
-  return canonical;
+  return previous === undefined ? canonical : canonical + ';';
 }
 
 /**

@@ -1,6 +1,22 @@
 /** The query keys of a `/csc-event` request, in the order divolte.js writes them. */
 export const EVENT_QUERY_KEYS = [
-  'p', 's', 'v', 'e', 'c', 'n', 'f', 'l', 'r', 'i', 'j', 'k', 'w', 'h', 't', 'u', 'x',
+  'p',
+  's',
+  'v',
+  'e',
+  'c',
+  'n',
+  'f',
+  'l',
+  'r',
+  'i',
+  'j',
+  'k',
+  'w',
+  'h',
+  't',
+  'u',
+  'x',
 ] as const;
 
 /** One key of a `/csc-event` query. */

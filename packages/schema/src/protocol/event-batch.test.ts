@@ -39,15 +39,15 @@ describe('event batches', () => {
 
   it('decodes each line on its own: a broken one does not sink the others', () => {
     const good = encodeEventQuery(base);
-    const body = [EVENT_BATCH_HEADER, good, 'p=garbage', good.replace('&x=', '&t=x&x='), ''].join('\r\n');
+    const body = [EVENT_BATCH_HEADER, good, 'p=garbage', good.replace('&x=', '&t=x&x='), ''].join(
+      '\r\n',
+    );
     const decoded = decodeEventBatch(body);
     expect(decoded.ok).toBe(true);
     if (!decoded.ok) return;
-    expect(decoded.value.events.map((e) => (e.ok ? (e.value.corrupt ? 'corrupt' : 'ok') : 'invalid'))).toEqual([
-      'ok',
-      'invalid',
-      'corrupt',
-    ]);
+    expect(
+      decoded.value.events.map((e) => (e.ok ? (e.value.corrupt ? 'corrupt' : 'ok') : 'invalid')),
+    ).toEqual(['ok', 'invalid', 'corrupt']);
   });
 
   it.each([
@@ -55,9 +55,13 @@ describe('event batches', () => {
     ['an unknown version', `tributary-batch/2\n${encodeEventQuery(base)}`, 'unsupported_version'],
     ['no events', `${EVENT_BATCH_HEADER}\n\n`, 'empty_batch'],
     ['just the header', EVENT_BATCH_HEADER, 'empty_batch'],
-    ['too many events', encodeEventBatch(Array(101).fill(encodeEventQuery(base))), 'too_many_events'],
+    [
+      'too many events',
+      encodeEventBatch(Array(101).fill(encodeEventQuery(base))),
+      'too_many_events',
+    ],
   ])('rejects a body with %s', (_, body, code) => {
-    const decoded = decodeEventBatch(body as string);
+    const decoded = decodeEventBatch(body);
     expect(!decoded.ok && decoded.issues[0]?.code).toBe(code);
   });
 

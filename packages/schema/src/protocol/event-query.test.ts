@@ -128,7 +128,19 @@ describe('decodeEventQuery', () => {
   });
 
   it('returns an issue instead of throwing for input of the wrong kind', () => {
-    for (const input of [null, undefined, 42, {}, [1, 2], [['p']], { [Symbol.iterator]: () => { throw new Error('x'); } }]) {
+    for (const input of [
+      null,
+      undefined,
+      42,
+      {},
+      [1, 2],
+      [['p']],
+      {
+        [Symbol.iterator]: () => {
+          throw new Error('x');
+        },
+      },
+    ]) {
       const decoded = decodeEventQuery(input as never);
       expect(decoded.ok).toBe(false);
       expect(!decoded.ok && decoded.issues[0]?.code).toBe('invalid_input');
@@ -143,7 +155,10 @@ describe('decodeEventQuery', () => {
       { numRuns: 2000 },
     );
     const key = fc.constantFrom(...'psvecnflrijkwhtux');
-    const value = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('%', '%e', '%E1%BB', '%ZZ', '%C3%28', '+'));
+    const value = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('%', '%e', '%E1%BB', '%ZZ', '%C3%28', '+'),
+    );
     fc.assert(
       fc.property(fc.array(fc.tuple(key, value), { maxLength: 20 }), (pairs) => {
         const query = pairs.map(([k, v]) => `${k}=${v}`).join('&');
@@ -174,10 +189,14 @@ describe('encodeEventQuery', () => {
     expect(decoded.ok && decoded.value).toMatchObject({ eventType: 'a\ufffdb', corrupt: false });
   });
 
-  const trackedEvent: fc.Arbitrary<TrackedEvent> = fc.record(
+  const trackedEvent = fc.record(
     {
-      partyId: fc.integer({ min: 0, max: 2 ** 45 }).map((timestamp) => createIdentifier({ timestamp })),
-      sessionId: fc.integer({ min: 0, max: 2 ** 45 }).map((timestamp) => createIdentifier({ timestamp })),
+      partyId: fc
+        .integer({ min: 0, max: 2 ** 45 })
+        .map((timestamp) => createIdentifier({ timestamp })),
+      sessionId: fc
+        .integer({ min: 0, max: 2 ** 45 })
+        .map((timestamp) => createIdentifier({ timestamp })),
       pageViewId: fc.constant(createPageViewId()),
       eventId: fc.nat().map((n) => createEventId('0:page', n)),
       clientTimestamp: fc.integer({ min: -(2 ** 50), max: 2 ** 50 }),
@@ -191,14 +210,26 @@ describe('encodeEventQuery', () => {
       viewportWidth: fc.nat({ max: 10_000 }),
       viewportHeight: fc.nat({ max: 10_000 }),
       eventType: fc.string(),
-      parameters: fc.jsonValue().map((v) => JSON.parse(JSON.stringify(v)) as TrackedEvent['parameters']),
+      parameters: fc
+        .jsonValue()
+        .map((v) => JSON.parse(JSON.stringify(v)) as NonNullable<TrackedEvent['parameters']>),
     },
-    { requiredKeys: ['partyId', 'sessionId', 'pageViewId', 'eventId', 'clientTimestamp', 'newParty', 'firstInSession'] },
+    {
+      requiredKeys: [
+        'partyId',
+        'sessionId',
+        'pageViewId',
+        'eventId',
+        'clientTimestamp',
+        'newParty',
+        'firstInSession',
+      ],
+    },
   );
 
   it('round-trips any event through decodeEventQuery, with a good checksum', () => {
     fc.assert(
-      fc.property(trackedEvent, (event) => {
+      fc.property(trackedEvent as fc.Arbitrary<TrackedEvent>, (event) => {
         expect(decodeEventQuery(encodeEventQuery(event))).toEqual({
           ok: true,
           value: { ...event, corrupt: false },

@@ -89,7 +89,8 @@ export function encodeEventQuery(event: TrackedEvent): string {
   optional('t', event.eventType);
   if (event.parameters !== undefined) optional('u', encodeMincode(event.parameters));
   let query = '';
-  for (const [key, value] of pairs) query += (query === '' ? '' : '&') + key + '=' + component(value);
+  for (const [key, value] of pairs)
+    query += (query === '' ? '' : '&') + key + '=' + component(value);
   return query + '&x=' + formatBase36(computeChecksum(pairs));
 }
 
@@ -123,7 +124,9 @@ function collectPairs(input: unknown): [string, string][] | undefined {
  * that do not parse are left out, and so are parameters (`u`) that are not valid mincode, as in
  * Divolte. A bad or missing checksum sets `corrupt`; it does not fail the decode.
  */
-export function decodeEventQuery(input: string | Iterable<readonly [string, string]>): EventQueryResult {
+export function decodeEventQuery(
+  input: string | Iterable<readonly [string, string]>,
+): EventQueryResult {
   let pairs: [string, string][] | undefined;
   try {
     pairs = collectPairs(input);
@@ -133,7 +136,9 @@ export function decodeEventQuery(input: string | Iterable<readonly [string, stri
   if (pairs === undefined) {
     return {
       ok: false,
-      issues: [{ code: 'invalid_input', path: [], message: 'Expected a query string or URLSearchParams.' }],
+      issues: [
+        { code: 'invalid_input', path: [], message: 'Expected a query string or URLSearchParams.' },
+      ],
     };
   }
   const first = new Map<string, string>();
@@ -143,7 +148,11 @@ export function decodeEventQuery(input: string | Iterable<readonly [string, stri
   const required = (key: string, name: string): string => {
     const value = first.get(key);
     if (value === undefined) {
-      issues.push({ code: 'missing_parameter', path: [key], message: `The ${name} (${key}) is missing.` });
+      issues.push({
+        code: 'missing_parameter',
+        path: [key],
+        message: `The ${name} (${key}) is missing.`,
+      });
     }
     return value ?? '';
   };
@@ -177,7 +186,8 @@ export function decodeEventQuery(input: string | Iterable<readonly [string, stri
   if (issues.length > 0 || clientTimestamp === undefined) return { ok: false, issues };
 
   const checksumText = first.get('x');
-  const expected = checksumText === undefined ? undefined : parseBase36Integer(checksumText, 'long');
+  const expected =
+    checksumText === undefined ? undefined : parseBase36Integer(checksumText, 'long');
   const corrupt = expected === undefined || expected !== computeChecksum(pairs);
 
   const event: DecodedEvent = {

@@ -20,11 +20,7 @@ const EXAMPLES: [string, unknown, string][] = [
   ['an empty array', [], 'a.'],
   ['a simple object', { foo: 'bar', baz: 'daz' }, '(sfoo!bar!sbaz!daz!)'],
   ['a simple array', ['foo', 'bar', 'baz', 'daz'], 'asfoo!sbar!sbaz!sdaz!.'],
-  [
-    'an array of objects',
-    [{ foo: 'bar' }, { daz: 2, doo: 3 }],
-    'a(sfoo!bar!)(ddaz!2!ddoo!3!).',
-  ],
+  ['an array of objects', [{ foo: 'bar' }, { daz: 2, doo: 3 }], 'a(sfoo!bar!)(ddaz!2!ddoo!3!).'],
   [
     'the jsurl example',
     { name: 'John Doe', age: 42, children: ['Mary', 'Bill'] },
@@ -32,7 +28,17 @@ const EXAMPLES: [string, unknown, string][] = [
   ],
   [
     'nested objects, arrays and mixed content',
-    { a: {}, b: 'c', d: { a: [], b: 'g' }, f: 42, h: -37, j: true, k: false, l: null, n: [{}, { a: 'b' }] },
+    {
+      a: {},
+      b: 'c',
+      d: { a: [], b: 'g' },
+      f: 42,
+      h: -37,
+      j: true,
+      k: false,
+      l: null,
+      n: [{}, { a: 'b' }],
+    },
     '((a!)sb!c!(d!aa!.sb!g!)df!16!dh!-11!tj!fk!nl!an!()(sa!b!).)',
   ],
   ['escaped property names', { 'a!b~c': 1 }, '(da~!b~~c!1!)'],
@@ -120,7 +126,10 @@ describe('decodeMincode', () => {
       fc.property(fc.jsonValue(), (value) => {
         const code = encodeMincode(value);
         expect(code).toBeDefined();
-        expect(decodeMincode(code!)).toEqual({ ok: true, value: JSON.parse(JSON.stringify(value)) });
+        expect(decodeMincode(code!)).toEqual({
+          ok: true,
+          value: JSON.parse(JSON.stringify(value)),
+        });
       }),
       { numRuns: 2000 },
     );

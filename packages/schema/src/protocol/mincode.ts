@@ -41,7 +41,11 @@ interface Encoder {
 // and null in arrays; throws where it throws (BigInt, cycles).
 function encodeValue(encoder: Encoder, key: string, raw: unknown, name: string | null): boolean {
   let value = raw;
-  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  ) {
     value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
   }
   if (value instanceof Number) value = Number(value);
@@ -74,7 +78,10 @@ function encodeValue(encoder: Encoder, key: string, raw: unknown, name: string |
     return true;
   }
   if (encoder.stack.includes(value)) {
-    throw new SchemaError('unencodable_value', 'A circular structure has no JSON (nor mincode) form.');
+    throw new SchemaError(
+      'unencodable_value',
+      'A circular structure has no JSON (nor mincode) form.',
+    );
   }
   encoder.stack.push(value);
   if (Array.isArray(value)) {
@@ -107,14 +114,21 @@ export function encodeMincode(value: unknown): string | undefined {
 
 const JSON_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-type Container = { readonly kind: 'array'; readonly value: JsonValue[] } | {
-  readonly kind: 'object';
-  readonly value: Record<string, JsonValue>;
-};
+type Container =
+  | { readonly kind: 'array'; readonly value: JsonValue[] }
+  | {
+      readonly kind: 'object';
+      readonly value: Record<string, JsonValue>;
+    };
 
 function setProperty(target: Record<string, JsonValue>, key: string, value: JsonValue): void {
   if (key === '__proto__') {
-    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(target, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   } else {
     target[key] = value;
   }

@@ -7,11 +7,19 @@ export type SchemaErrorCode = 'invalid_declaration' | 'unencodable_value' | 'inv
  * result values instead.
  */
 export class SchemaError extends Error {
-  override readonly name = 'SchemaError';
-  readonly code: SchemaErrorCode;
+  // Assigned in the constructor rather than as class fields, which would pull a helper into
+  // browser bundles that target ES2020.
+  declare readonly name: 'SchemaError';
+  declare readonly code: SchemaErrorCode;
 
   constructor(code: SchemaErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
+    Object.defineProperty(this, 'name', {
+      value: 'SchemaError',
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
     this.code = code;
   }
 }

@@ -1,0 +1,110 @@
+/**
+ * `@tributary/schema`: the contracts every Tributary package shares. The browser wire protocol is
+ * also available alone, without zod, as `@tributary/schema/protocol`.
+ */
+export type {
+  AvroArraySchema,
+  AvroEnumSchema,
+  AvroField,
+  AvroFixedSchema,
+  AvroMapSchema,
+  AvroPrimitiveName,
+  AvroPrimitiveSchema,
+  AvroRecordSchema,
+  AvroSchema,
+} from './avro-schema';
+export {
+  clickEventSchema,
+  identifierSchema,
+  requestContextSchema,
+  type ClickEvent,
+  type RequestContext,
+} from './click-event';
+export {
+  defineEvents,
+  type ContractClickEvent,
+  type ContractEvent,
+  type DefineEventsOptions,
+  type EventContract,
+  type EventMap,
+  type EventSchemas,
+  type InferEvents,
+  type SignalArgs,
+  type UnknownContractEvent,
+  type UntypedEvents,
+} from './event-contract';
+export {
+  decodeJsonSourceEvent,
+  jsonSourceEventSchema,
+  parseIsoTimestamp,
+  parseJsonSourceEvent,
+  type JsonSourceEvent,
+  type JsonSourceEventInput,
+} from './json-source-event';
+export { jsonValueSchema } from './json-value';
+export type { Clock, EventConsumer, Logger, MapResult, Mapper, Sink, SinkRecord } from './ports';
+export {
+  avro,
+  defineRecord,
+  field,
+  type AvroType,
+  type DefineRecordOptions,
+  type EnumOptions,
+  type FieldDeclaration,
+  type FieldMap,
+  type FieldOptions,
+  type InferAvro,
+  type InferFields,
+  type InferRecord,
+  type RecordDeclaration,
+} from './record-declaration';
+export { divolteEventRecord, type DivolteEventRecord } from './records/divolte-event-record';
+export { tributaryEventRecord, type TributaryEventRecord } from './records/tributary-event-record';
+
+export {
+  DEFAULT_BATCH_SUFFIX,
+  DEFAULT_EVENT_SUFFIX,
+  DEFAULT_PARTY_COOKIE,
+  DEFAULT_PARTY_TIMEOUT_SECONDS,
+  DEFAULT_SESSION_COOKIE,
+  DEFAULT_SESSION_TIMEOUT_SECONDS,
+  EVENT_BATCH_CONTENT_TYPE,
+  EVENT_BATCH_HEADER,
+  EVENT_QUERY_KEYS,
+  PAGE_VIEW_EVENT_TYPE,
+  SENTINEL_ETAG,
+  SchemaError,
+  TRANSPARENT_GIF_HEX,
+  canonicalChecksumString,
+  computeChecksum,
+  createEventId,
+  createIdentifier,
+  createPageViewId,
+  createUniquePart,
+  decodeEventBatch,
+  decodeEventQuery,
+  decodeMincode,
+  encodeEventBatch,
+  encodeEventQuery,
+  encodeMincode,
+  failure,
+  formatBase36,
+  isIdentifier,
+  murmur3x86_32,
+  parseBase36Integer,
+  parseBase36Number,
+  parseIdentifier,
+  type CreateIdentifierOptions,
+  type DecodeEventBatchOptions,
+  type DecodedEvent,
+  type DecodedEventBatch,
+  type EventQueryKey,
+  type EventQueryResult,
+  type Issue,
+  type JsonValue,
+  type ParsedIdentifier,
+  type RandomBytes,
+  type Result,
+  type SchemaErrorCode,
+  type TrackedEvent,
+} from './protocol/index';
