@@ -1,38 +1,7 @@
-/**
- * UTF-8 for hashing and for percent-decoding, without TextEncoder/TextDecoder so the protocol needs
- * no DOM or Node typings. Lone surrogates encode as `?`, as Java's encoder (and so Divolte's
- * checksum) does; invalid byte sequences decode to U+FFFD per maximal subpart, as WHATWG does.
+/*
+ * UTF-8 text helpers without TextEncoder/TextDecoder, so the protocol needs no DOM or Node
+ * typings. Invalid byte sequences decode to U+FFFD per maximal subpart, as WHATWG does.
  */
-export function encodeUtf8(text: string): Uint8Array {
-  const out = new Uint8Array(text.length * 3);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      out[n++] = c;
-    } else if (c < 0x800) {
-      out[n++] = 0xc0 | (c >> 6);
-      out[n++] = 0x80 | (c & 0x3f);
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = i + 1 < text.length ? text.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        out[n++] = 0xf0 | (c >> 18);
-        out[n++] = 0x80 | ((c >> 12) & 0x3f);
-        out[n++] = 0x80 | ((c >> 6) & 0x3f);
-        out[n++] = 0x80 | (c & 0x3f);
-      } else {
-        out[n++] = 0x3f;
-      }
-    } else {
-      out[n++] = 0xe0 | (c >> 12);
-      out[n++] = 0x80 | ((c >> 6) & 0x3f);
-      out[n++] = 0x80 | (c & 0x3f);
-    }
-  }
-  return out.subarray(0, n);
-}
 
 /** Decodes UTF-8 bytes, replacing each maximal invalid subpart with U+FFFD. */
 export function decodeUtf8(bytes: ArrayLike<number>): string {
@@ -91,7 +60,9 @@ export function decodeUtf8(bytes: ArrayLike<number>): string {
   return out;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** A UTF-16 surrogate without its partner. */
+export const LONE_SURROGATE =
+  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Replaces lone surrogates with U+FFFD so that `encodeURIComponent` cannot throw. */
 export function toWellFormed(text: string): string {

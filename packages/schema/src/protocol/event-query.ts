@@ -52,45 +52,46 @@ export interface DecodedEvent extends TrackedEvent {
 /** What {@link decodeEventQuery} returns. */
 export type EventQueryResult = Result<DecodedEvent>;
 
-function component(value: string): string {
-  return encodeURIComponent(toWellFormed(value));
+function base36(value: number | undefined): string | undefined {
+  return value !== undefined && Number.isFinite(value) ? formatBase36(value) : undefined;
 }
 
 /**
  * Encodes an event as the query string of a `/csc-event` request (without the leading `?`), with
- * keys in divolte.js's order and the checksum `x` last. A Divolte collector accepts it.
+ * keys in divolte.js's order and the checksum `x` last: byte for byte what divolte.js sends. A
+ * Divolte collector accepts it.
  * @throws {SchemaError} `unencodable_value` when `parameters` holds a BigInt or a cycle.
  * @example encodeEventQuery({ partyId, sessionId, pageViewId, eventId, clientTimestamp: Date.now(),
  *   newParty: false, firstInSession: false, eventType: 'pageView' })
  */
 export function encodeEventQuery(event: TrackedEvent): string {
-  const pairs: [string, string][] = [
-    ['p', toWellFormed(event.partyId)],
-    ['s', toWellFormed(event.sessionId)],
-    ['v', toWellFormed(event.pageViewId)],
-    ['e', toWellFormed(event.eventId)],
+  const fields: [string, string | undefined][] = [
+    ['p', event.partyId],
+    ['s', event.sessionId],
+    ['v', event.pageViewId],
+    ['e', event.eventId],
     ['c', formatBase36(event.clientTimestamp)],
     ['n', event.newParty ? 't' : 'f'],
     ['f', event.firstInSession ? 't' : 'f'],
+    ['l', event.location],
+    ['r', event.referrer === '' ? undefined : event.referrer],
+    ['i', base36(event.screenWidth)],
+    ['j', base36(event.screenHeight)],
+    ['k', base36(event.devicePixelRatio)],
+    ['w', base36(event.viewportWidth)],
+    ['h', base36(event.viewportHeight)],
+    ['t', event.eventType],
+    ['u', event.parameters === undefined ? undefined : encodeMincode(event.parameters)],
   ];
-  const optional = (key: string, value: string | undefined): void => {
-    if (value !== undefined) pairs.push([key, toWellFormed(value)]);
-  };
-  const number = (key: string, value: number | undefined): void => {
-    if (value !== undefined && Number.isFinite(value)) pairs.push([key, formatBase36(value)]);
-  };
-  optional('l', event.location);
-  optional('r', event.referrer === '' ? undefined : event.referrer);
-  number('i', event.screenWidth);
-  number('j', event.screenHeight);
-  number('k', event.devicePixelRatio);
-  number('w', event.viewportWidth);
-  number('h', event.viewportHeight);
-  optional('t', event.eventType);
-  if (event.parameters !== undefined) optional('u', encodeMincode(event.parameters));
+  const pairs: [string, string][] = [];
   let query = '';
-  for (const [key, value] of pairs)
-    query += (query === '' ? '' : '&') + key + '=' + component(value);
+  for (const [key, raw] of fields) {
+    if (raw === undefined) continue;
+    // The checksum covers exactly the text the server will decode.
+    const value = toWellFormed(raw);
+    pairs.push([key, value]);
+    query += (query === '' ? '' : '&') + key + '=' + encodeURIComponent(value);
+  }
   return query + '&x=' + formatBase36(computeChecksum(pairs));
 }
 

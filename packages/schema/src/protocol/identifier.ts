@@ -22,25 +22,19 @@ interface CryptoLike {
   getRandomValues(array: Uint8Array): Uint8Array;
 }
 
-function defaultRandomBytes(length: number): Uint8Array | undefined {
-  const crypto = (globalThis as { crypto?: CryptoLike }).crypto;
-  return crypto === undefined ? undefined : crypto.getRandomValues(new Uint8Array(length));
-}
-
 /**
  * 32 characters of `[A-Za-z0-9~_]` from 24 bytes of entropy (192 bits). Without an injected source
  * and without `crypto.getRandomValues`, `Math.random` is used and the text gets a trailing `!`, as
  * divolte.js marks ids made without secure randomness.
  */
 export function createUniquePart(randomBytes?: RandomBytes): string {
-  const bytes = randomBytes === undefined ? defaultRandomBytes(32) : randomBytes(32);
+  const crypto = (globalThis as { crypto?: CryptoLike }).crypto;
+  const bytes = randomBytes ? randomBytes(32) : crypto?.getRandomValues(new Uint8Array(32));
   let unique = '';
-  for (let i = 0; i < 32; i++) {
-    // 256 is a multiple of 64, so masking keeps every character equally likely.
-    const byte = bytes === undefined ? Math.floor(Math.random() * 256) : (bytes[i] ?? 0);
-    unique += ALPHABET.charAt(byte & 63);
-  }
-  return bytes === undefined ? unique + '!' : unique;
+  // 256 is a multiple of 64, so masking keeps every character equally likely.
+  for (let i = 0; i < 32; i++)
+    unique += ALPHABET.charAt((bytes ? bytes[i]! : Math.random() * 64) & 63);
+  return bytes ? unique : unique + '!';
 }
 
 /** Options of {@link createIdentifier}. */

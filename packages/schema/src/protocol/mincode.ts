@@ -22,83 +22,59 @@ function encodeNumber(n: number): string {
   const plain = String(n);
   const exponential = n.toExponential();
   const json = exponential.length < plain.length ? exponential : plain;
-  // Beyond 2^53 `toString(36)` is not exact in every engine, so large integers use the JSON form
-  // (divolte.js sends `d` there and can change the number).
+  // divolte.js prefers `d` at equal length: the server parses it faster. Beyond 2^53
+  // `toString(36)` is not exact in every engine, so large integers use the JSON form (divolte.js
+  // sends `d` there and can change the number).
   if (Number.isSafeInteger(n)) {
     const base36 = n.toString(36);
-    // divolte.js prefers `d` at equal length: the server parses it faster.
     if (base36.length <= json.length) return 'd' + base36 + '!';
   }
   return 'j' + json + '!';
 }
 
-interface Encoder {
-  out: string;
-  readonly stack: object[];
-}
-
-// Mirrors JSON.stringify: toJSON, boxed primitives, undefined/function/symbol dropped in objects
-// and null in arrays; throws where it throws (BigInt, cycles).
-function encodeValue(encoder: Encoder, key: string, raw: unknown, name: string | null): boolean {
+// One record without its property name. Mirrors JSON.stringify: toJSON, boxed primitives,
+// undefined/function/symbol dropped in objects and null in arrays; throws where it throws.
+function encodeValue(raw: unknown, key: string, stack: object[]): string | undefined {
   let value = raw;
-  if (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { toJSON?: unknown }).toJSON === 'function'
-  ) {
+  if (typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') {
     value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
   }
-  if (value instanceof Number) value = Number(value);
-  else if (value instanceof String) value = String(value);
-  else if (value instanceof Boolean) value = value.valueOf();
-  const prefix = (type: string): string => (name === null ? type : type + escape(name) + '!');
+  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
+    value = value.valueOf();
+  }
   switch (typeof value) {
     case 'string':
-      encoder.out += prefix('s') + escape(value) + '!';
-      return true;
-    case 'number': {
-      const encoded = encodeNumber(value);
-      encoder.out += prefix(encoded.charAt(0)) + encoded.slice(1);
-      return true;
-    }
+      return 's' + escape(value) + '!';
+    case 'number':
+      return encodeNumber(value);
     case 'boolean':
-      encoder.out += prefix(value ? 't' : 'f');
-      return true;
+      return value ? 't' : 'f';
     case 'bigint':
-      throw new SchemaError('unencodable_value', 'A BigInt has no JSON (nor mincode) form.');
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return false;
+      throw new SchemaError('unencodable_value', 'A BigInt has no JSON form.');
     case 'object':
       break;
+    default:
+      return undefined;
   }
-  if (value === null) {
-    encoder.out += prefix('n');
-    return true;
-  }
-  if (encoder.stack.includes(value)) {
-    throw new SchemaError(
-      'unencodable_value',
-      'A circular structure has no JSON (nor mincode) form.',
-    );
-  }
-  encoder.stack.push(value);
+  if (value === null) return 'n';
+  if (stack.includes(value))
+    throw new SchemaError('unencodable_value', 'A circular structure has no JSON form.');
+  stack.push(value);
+  let out: string;
   if (Array.isArray(value)) {
-    encoder.out += prefix('a');
-    for (let i = 0; i < value.length; i++) {
-      if (!encodeValue(encoder, String(i), value[i], null)) encoder.out += 'n';
-    }
-    encoder.out += '.';
+    out = 'a';
+    for (let i = 0; i < value.length; i++) out += encodeValue(value[i], String(i), stack) ?? 'n';
+    out += '.';
   } else {
-    encoder.out += prefix('(');
+    out = '(';
     for (const property of Object.keys(value)) {
-      encodeValue(encoder, property, (value as Record<string, unknown>)[property], property);
+      const record = encodeValue((value as Record<string, unknown>)[property], property, stack);
+      if (record !== undefined) out += record.charAt(0) + escape(property) + '!' + record.slice(1);
     }
-    encoder.out += ')';
+    out += ')';
   }
-  encoder.stack.pop();
-  return true;
+  stack.pop();
+  return out;
 }
 
 /**
@@ -108,8 +84,7 @@ function encodeValue(encoder: Encoder, key: string, raw: unknown, name: string |
  * @example encodeMincode({ name: 'John Doe', age: 42 }) // '(sname!John Doe!dage!16!)'
  */
 export function encodeMincode(value: unknown): string | undefined {
-  const encoder: Encoder = { out: '', stack: [] };
-  return encodeValue(encoder, '', value, null) ? encoder.out : undefined;
+  return encodeValue(value, '', []);
 }
 
 const JSON_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;

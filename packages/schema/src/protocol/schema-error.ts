@@ -14,12 +14,7 @@ export class SchemaError extends Error {
 
   constructor(code: SchemaErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Object.defineProperty(this, 'name', {
-      value: 'SchemaError',
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
+    this.name = 'SchemaError';
     this.code = code;
   }
 }
