@@ -36,9 +36,11 @@ for (const file of files.sort()) {
       lines.push('| benchmark | ops/s | ± | ratio to baseline |', '| --- | ---: | ---: | ---: |');
       for (const b of group.benchmarks) {
         const ratio = baseline ? (b.hz / baseline.hz).toFixed(2) : '—';
-        lines.push(`| ${b.name} | ${format(b.hz)} | ${b.rme.toFixed(1)}% | ${ratio} |`);
+        lines.push(`| ${b.name} | ${format(b.hz)} | ${(b.rme ?? 0).toFixed(1)}% | ${ratio} |`);
       }
       lines.push('');
+      for (const note of group.notes ?? []) lines.push(`- ${note}`);
+      if ((group.notes ?? []).length > 0) lines.push('');
     }
   }
 }
