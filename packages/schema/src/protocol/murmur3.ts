@@ -1,5 +1,7 @@
 import { LONE_SURROGATE } from '../internal/utf8';
 
+const NON_ASCII = /[^\0-\x7f]/;
+
 function scramble(k: number): number {
   return Math.imul(((k = Math.imul(k, 0xcc9e2d51)) << 15) | (k >>> 17), 0x1b873593);
 }
@@ -11,9 +13,12 @@ function scramble(k: number): number {
  * as Java encodes them.
  */
 export function murmur3x86_32(input: string, seed = 0): number {
-  // The native UTF-8 encoder, one char per byte; it cannot throw once lone surrogates are gone.
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the smallest UTF-8 encoder there is
-  const data = unescape(encodeURIComponent(input.replace(LONE_SURROGATE, '?')));
+  // ASCII is its own UTF-8. Otherwise the native encoder gives one char per byte; it cannot throw
+  // once lone surrogates are gone.
+  const data = NON_ASCII.test(input)
+    ? // eslint-disable-next-line @typescript-eslint/no-deprecated -- the smallest UTF-8 encoder there is
+      unescape(encodeURIComponent(input.replace(LONE_SURROGATE, '?')))
+    : input;
   const length = data.length;
   let h = seed;
   let i = 0;
