@@ -1,0 +1,787 @@
+import { randomBytes } from 'node:crypto';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import type avro from 'avsc';
+import type {
+  AvroRecordSchema,
+  Clock,
+  Logger,
+  RecordDeclaration,
+  Sink,
+  SinkRecord,
+} from '@tributary/schema';
+import { FileSinkError } from './file-sink-error';
+import { nodeFileSystem, type FileSinkFileHandle, type FileSinkFileSystem } from './file-system';
+import {
+  createRecordType,
+  encodeHeader,
+  encodeVarLong,
+  scanContainer,
+  SYNC_SIZE,
+  type AvroCodec,
+} from './internal/container';
+import {
+  formatFileName,
+  isSafeNamePart,
+  ownPartialPattern,
+  parseStamp,
+  PARTIAL_SUFFIX,
+  subdirectoryOf,
+  type SubdirectoryLayout,
+} from './internal/file-names';
+
+/** Runs `callback` once after `delayMs`; returns a function that cancels it. */
+export type FileSinkScheduler = (callback: () => void, delayMs: number) => () => void;
+
+/** Options of {@link createFileSink}. */
+export interface FileSinkOptions<TRecord> {
+  /** The record schema: a `defineRecord` declaration or Avro JSON of a record. */
+  schema: RecordDeclaration<TRecord> | AvroRecordSchema;
+  /** Where open files are written, as `<name>.partial`. Created if missing. */
+  workingDirectory: string;
+  /** Where finished files are renamed to. Created if missing; use the working directory's file system. */
+  publishDirectory: string;
+  /**
+   * The block codec.
+   * @default 'null'
+   */
+  codec?: AvroCodec;
+  /**
+   * zlib level for the `deflate` codec (1 fastest … 9 smallest).
+   * @default 6
+   */
+  deflateLevel?: number;
+  /**
+   * Roll (publish) files on boundaries of this interval, counted from the epoch in UTC, so hourly
+   * files line up with hours.
+   * @default 3_600_000 (one hour)
+   */
+  rollEveryMs?: number;
+  /**
+   * Roll before a file would grow past this many bytes (a single record larger than it gets a file
+   * of its own). With `deflate` the limit applies to uncompressed blocks, so files stay smaller.
+   * @default Infinity
+   */
+  maxFileBytes?: number;
+  /**
+   * Roll once a file holds this many records.
+   * @default Infinity
+   */
+  maxFileRecords?: number;
+  /**
+   * Write a block and fsync once this many records are buffered.
+   * @default 1000
+   */
+  syncEveryRecords?: number;
+  /**
+   * Write a block and fsync at the latest this long after a record was accepted.
+   * @default 30_000
+   */
+  syncEveryMs?: number;
+  /**
+   * Encoded bytes held in memory before a sync: reaching it syncs at once, and `write` waits while
+   * the buffer is this full (backpressure).
+   * @default 8_388_608 (8 MiB)
+   */
+  maxBufferedBytes?: number;
+  /**
+   * Sub-directories of the publish directory, by the file's open time in UTC: `date` makes
+   * `yyyy-MM-dd/`, `hour` makes `yyyy-MM-dd/HH/`.
+   * @default 'none'
+   */
+  subdirectories?: SubdirectoryLayout;
+  /**
+   * The name part after the stamp: files are `yyyyMMddHHmmss-<prefix>-<hostname>-<n>.avro`.
+   * Two live sinks must not share a working directory, prefix and hostname.
+   * @default 'tributary'
+   */
+  prefix?: string;
+  /**
+   * The host name in file names.
+   * @default os.hostname()
+   */
+  hostname?: string;
+  /**
+   * First delay before retrying a failed sync in the background; doubles up to 30 s.
+   * @default 100
+   */
+  retryDelayMs?: number;
+  /** @default Node's fs/promises ({@link nodeFileSystem}) */
+  fileSystem?: FileSinkFileSystem;
+  /** @default Date.now */
+  clock?: Clock;
+  /** @default setTimeout, unref'd so an idle sink does not keep the process alive */
+  scheduler?: FileSinkScheduler;
+  /** @default none: the sink is silent; failures still show in {@link FileSink.metrics}. */
+  logger?: Logger;
+  /**
+   * The 16-byte sync marker of each new file.
+   * @default crypto.randomBytes(16)
+   */
+  createSyncMarker?: () => Uint8Array;
+}
+
+/** Counters of a {@link FileSink}, since it was created. */
+export interface FileSinkMetrics {
+  /** Records accepted by `write`. */
+  readonly recordsWritten: number;
+  /** Records written in a block and fsynced. */
+  readonly recordsSynced: number;
+  /** Bytes fsynced to files, headers included. */
+  readonly bytesSynced: number;
+  /** Blocks written and fsynced. */
+  readonly syncs: number;
+  /** Files renamed into the publish directory by rolling or closing. */
+  readonly filesPublished: number;
+  /** Partial files of an earlier run published at start (torn tails truncated). */
+  readonly filesRecovered: number;
+  /** Records in those recovered files. */
+  readonly recordsRecovered: number;
+  /** Partial files removed because they held no complete block (nothing was ever synced). */
+  readonly filesDiscarded: number;
+  /** Records accepted but not yet synced. */
+  readonly bufferedRecords: number;
+  /** Their encoded size. */
+  readonly bufferedBytes: number;
+  /** File system failures (each is retried). */
+  readonly errors: number;
+}
+
+/** A {@link Sink} writing Avro object container files; also publishes on demand and reports metrics. */
+export interface FileSink<TRecord> extends Sink<TRecord> {
+  /**
+   * Creates the directories and recovers partial files a crash left behind. Every other method
+   * calls it first; call it yourself to fail fast at start-up.
+   */
+  open(): Promise<void>;
+  /** Syncs what is buffered, then closes the current file and publishes it. */
+  roll(): Promise<void>;
+  /** A snapshot of the counters. */
+  metrics(): FileSinkMetrics;
+}
+
+interface OpenFile {
+  readonly handle: FileSinkFileHandle;
+  readonly name: string;
+  readonly partialPath: string;
+  readonly openedAt: number;
+  readonly rollAt: number;
+  readonly header: Buffer;
+  readonly sync: Buffer;
+  bytes: number;
+  records: number;
+}
+
+/** Encoded records: their bytes back to back and where each one ends. */
+interface Batch {
+  buf: Buffer;
+  ends: number[];
+  /** When the oldest of them was accepted (0 when there are none). */
+  firstAt: number;
+}
+
+const MAX_RETRY_DELAY_MS = 30_000;
+const defaultScheduler: FileSinkScheduler = (callback, delayMs) => {
+  const timer = setTimeout(callback, delayMs);
+  timer.unref();
+  return () => {
+    clearTimeout(timer);
+  };
+};
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  const v = value ?? fallback;
+  if (!(v > 0)) throw new FileSinkError('invalid_options', `${name} must be positive, got ${v}.`);
+  return v;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { code?: unknown } | null)?.code as string | undefined;
+}
+
+/**
+ * Creates a sink that writes records to Avro object container files. Each file is written as
+ * `<name>.partial` in the working directory, synced (block + fdatasync) every `syncEveryRecords`
+ * records or `syncEveryMs`, and renamed atomically into the publish directory when it rolls (by
+ * time, size or count) or the sink closes. After a crash, every synced record is in a partial
+ * file; the next {@link FileSink.open} truncates a torn last block and publishes it.
+ * @throws {FileSinkError} `invalid_options` for an unusable schema or option.
+ * @example
+ * const sink = createFileSink({
+ *   schema: divolteEventRecord,
+ *   workingDirectory: '/var/lib/tributary/work',
+ *   publishDirectory: '/var/lib/tributary/published',
+ *   subdirectories: 'hour',
+ * });
+ * await sink.open(); // recovers what a crash left behind
+ * await sink.write([{ key: partyId, timestamp: Date.now(), value: record }]);
+ * await sink.close(); // syncs and publishes
+ */
+export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): FileSink<TRecord> {
+  const recordSchema: AvroRecordSchema =
+    'fields' in options.schema ? options.schema : options.schema.schema;
+  if (recordSchema.type !== 'record') {
+    throw new FileSinkError('invalid_options', 'The schema must be an Avro record.');
+  }
+  const schemaJson = JSON.stringify(recordSchema);
+  let type: avro.Type;
+  try {
+    type = createRecordType(recordSchema);
+  } catch (cause) {
+    throw new FileSinkError('invalid_options', `avsc rejects the schema: ${String(cause)}`, {
+      cause,
+    });
+  }
+  const codec = options.codec ?? 'null';
+  if (codec !== 'null' && codec !== 'deflate') {
+    throw new FileSinkError('invalid_options', `Unknown codec ${JSON.stringify(codec)}.`);
+  }
+  const deflateLevel = options.deflateLevel ?? 6;
+  if (!Number.isInteger(deflateLevel) || deflateLevel < 1 || deflateLevel > 9) {
+    throw new FileSinkError('invalid_options', 'deflateLevel must be an integer from 1 to 9.');
+  }
+  const rollEveryMs = positive('rollEveryMs', options.rollEveryMs, 3_600_000);
+  const maxFileBytes = positive('maxFileBytes', options.maxFileBytes, Infinity);
+  const maxFileRecords = positive('maxFileRecords', options.maxFileRecords, Infinity);
+  const syncEveryRecords = positive('syncEveryRecords', options.syncEveryRecords, 1000);
+  const syncEveryMs = positive('syncEveryMs', options.syncEveryMs, 30_000);
+  const maxBufferedBytes = positive('maxBufferedBytes', options.maxBufferedBytes, 8 * 1024 * 1024);
+  const retryDelayMs = positive('retryDelayMs', options.retryDelayMs, 100);
+  const layout = options.subdirectories ?? 'none';
+  if (layout !== 'none' && layout !== 'date' && layout !== 'hour') {
+    throw new FileSinkError('invalid_options', `Unknown subdirectories ${JSON.stringify(layout)}.`);
+  }
+  const prefix = options.prefix ?? 'tributary';
+  const host = options.hostname ?? osHostname();
+  for (const [name, part] of [
+    ['prefix', prefix],
+    ['hostname', host],
+  ] as const) {
+    if (!isSafeNamePart(part)) {
+      throw new FileSinkError(
+        'invalid_options',
+        `${name} ${JSON.stringify(part)} cannot be part of a file name.`,
+      );
+    }
+  }
+  const fs = options.fileSystem ?? nodeFileSystem;
+  const clock = options.clock ?? Date.now;
+  const schedule = options.scheduler ?? defaultScheduler;
+  const logger = options.logger;
+  const createSyncMarker = options.createSyncMarker ?? (() => randomBytes(SYNC_SIZE));
+  const workDir = options.workingDirectory;
+  const publishDir = options.publishDirectory;
+  const ownPartial = ownPartialPattern(prefix, host);
+
+  const m = {
+    recordsWritten: 0,
+    recordsSynced: 0,
+    bytesSynced: 0,
+    syncs: 0,
+    filesPublished: 0,
+    filesRecovered: 0,
+    recordsRecovered: 0,
+    filesDiscarded: 0,
+    errors: 0,
+  };
+
+  // Records accepted and not yet synced.
+  let pending: Batch = { buf: Buffer.allocUnsafe(64 * 1024), ends: [], firstAt: 0 };
+  let pendingLength = 0;
+  let file: OpenFile | undefined;
+  let sequence = 0;
+  // Partial files this run gave up on after an I/O error; published by the next maintenance.
+  const orphans: string[] = [];
+
+  let opening: Promise<void> | undefined;
+  let closing = false;
+  let closed: Promise<void> | undefined;
+  let isClosed = false;
+  let chain: Promise<unknown> = Promise.resolve();
+  let syncQueued = false;
+  let failures = 0;
+  let retryAt = 0;
+  let timer: { dueAt: number; cancel: () => void } | undefined;
+  let drainWaiters: (() => void)[] = [];
+
+  function enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const result = chain.then(op);
+    chain = result.catch(() => undefined);
+    return result;
+  }
+
+  function wakeWriters(): void {
+    if (pendingLength >= maxBufferedBytes) return;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  // --- encoding -------------------------------------------------------------------------------
+
+  function ensureCapacity(extra: number): void {
+    if (pendingLength + extra <= pending.buf.length) return;
+    let size = pending.buf.length * 2;
+    while (size < pendingLength + extra) size *= 2;
+    const next = Buffer.allocUnsafe(size);
+    pending.buf.copy(next, 0, 0, pendingLength);
+    pending.buf = next;
+  }
+
+  function encodeAll(records: readonly SinkRecord<TRecord>[]): void {
+    const startLength = pendingLength;
+    const startCount = pending.ends.length;
+    try {
+      for (const record of records) {
+        for (;;) {
+          const end = type.encode(record.value, pending.buf, pendingLength);
+          if (end >= 0) {
+            pendingLength = end;
+            pending.ends.push(end);
+            break;
+          }
+          ensureCapacity(-end);
+        }
+      }
+    } catch (cause) {
+      pendingLength = startLength;
+      pending.ends.length = startCount;
+      throw new FileSinkError(
+        'unencodable_record',
+        `A record does not fit the schema ${recordSchema.name}; the batch was not accepted: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      );
+    }
+  }
+
+  function takePending(): Batch {
+    const batch: Batch = {
+      buf: pending.buf.subarray(0, pendingLength),
+      ends: pending.ends,
+      firstAt: pending.firstAt,
+    };
+    pending = {
+      buf: Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(pendingLength, maxBufferedBytes) * 2)),
+      ends: [],
+      firstAt: 0,
+    };
+    pendingLength = 0;
+    return batch;
+  }
+
+  // Puts back the records of `batch` from record `from` on, ahead of those written since.
+  function restorePending(batch: Batch, from: number): void {
+    if (from >= batch.ends.length) return;
+    const start = from === 0 ? 0 : batch.ends[from - 1]!;
+    const head = batch.buf.subarray(start);
+    const tail = pending.buf.subarray(0, pendingLength);
+    const buf = Buffer.allocUnsafe(Math.max(64 * 1024, (head.length + tail.length) * 2));
+    head.copy(buf, 0);
+    tail.copy(buf, head.length);
+    const ends = batch.ends.slice(from).map((e) => e - start);
+    for (const e of pending.ends) ends.push(e + head.length);
+    pending = { buf, ends, firstAt: batch.firstAt };
+    pendingLength = head.length + tail.length;
+  }
+
+  // --- files ----------------------------------------------------------------------------------
+
+  function publishPathOf(name: string, openedAt: number): { dir: string; path: string } {
+    const sub = subdirectoryOf(layout, openedAt);
+    const dir = sub === '' ? publishDir : join(publishDir, sub);
+    return { dir, path: join(dir, name) };
+  }
+
+  async function createFile(now: number): Promise<OpenFile> {
+    for (;;) {
+      const name = formatFileName({ openedAt: now, prefix, hostname: host, sequence: sequence++ });
+      if (await fs.exists(publishPathOf(name, now).path)) continue;
+      const partialPath = join(workDir, name + PARTIAL_SUFFIX);
+      let handle: FileSinkFileHandle;
+      try {
+        handle = await fs.open(partialPath, 'wx');
+      } catch (error) {
+        if (errorCode(error) === 'EEXIST') continue;
+        throw error;
+      }
+      const sync = Buffer.from(createSyncMarker());
+      if (sync.length !== SYNC_SIZE) {
+        await handle.close();
+        throw new FileSinkError('invalid_options', 'createSyncMarker must return 16 bytes.');
+      }
+      return {
+        handle,
+        name,
+        partialPath,
+        openedAt: now,
+        rollAt: (Math.floor(now / rollEveryMs) + 1) * rollEveryMs,
+        header: encodeHeader(schemaJson, codec, sync),
+        sync,
+        bytes: 0,
+        records: 0,
+      };
+    }
+  }
+
+  async function writeFully(handle: FileSinkFileHandle, buffers: Buffer[], position: number) {
+    let total = 0;
+    for (const b of buffers) total += b.length;
+    let written = 0;
+    while (written < total) {
+      let rest = buffers;
+      if (written > 0) {
+        // Skip what is already written.
+        let skip = written;
+        rest = [];
+        for (const b of buffers) {
+          if (skip >= b.length) skip -= b.length;
+          else {
+            rest.push(skip > 0 ? b.subarray(skip) : b);
+            skip = 0;
+          }
+        }
+      }
+      const { bytesWritten } = await handle.writev(rest, position + written);
+      if (bytesWritten <= 0) throw new Error('writev wrote nothing');
+      written += bytesWritten;
+    }
+    return total;
+  }
+
+  // Writes records [from, to) of `batch` as one block and fsyncs. On failure the file is cut back
+  // to its last synced length so it stays a valid container; if even that fails it is abandoned.
+  async function appendBlock(target: OpenFile, batch: Batch, from: number, to: number) {
+    const start = from === 0 ? 0 : batch.ends[from - 1]!;
+    const raw = batch.buf.subarray(start, batch.ends[to - 1]);
+    const data = codec === 'deflate' ? deflateRawSync(raw, { level: deflateLevel }) : raw;
+    const buffers = [encodeVarLong(to - from), encodeVarLong(data.length), data, target.sync];
+    const isFirst = target.bytes === 0;
+    if (isFirst) buffers.unshift(target.header);
+    try {
+      const written = await writeFully(target.handle, buffers, target.bytes);
+      await target.handle.datasync();
+      if (isFirst) await fs.syncDirectory(workDir);
+      target.bytes += written;
+      target.records += to - from;
+      m.bytesSynced += written;
+      m.recordsSynced += to - from;
+      m.syncs += 1;
+    } catch (error) {
+      try {
+        await target.handle.truncate(target.bytes);
+        await target.handle.datasync();
+      } catch {
+        await abandon(target);
+      }
+      throw error;
+    }
+  }
+
+  async function abandon(target: OpenFile): Promise<void> {
+    if (file === target) file = undefined;
+    try {
+      await target.handle.close();
+    } catch {
+      // The descriptor is gone either way.
+    }
+    if (target.records > 0) orphans.push(target.partialPath);
+    else
+      await fs.unlink(target.partialPath).catch(() => {
+        orphans.push(target.partialPath);
+      });
+  }
+
+  async function publish(target: OpenFile): Promise<void> {
+    file = undefined;
+    try {
+      await target.handle.close();
+    } catch (error) {
+      orphans.push(target.partialPath);
+      throw error;
+    }
+    if (target.records === 0) {
+      // Nothing was ever synced into it (an empty file); records are never dropped here.
+      await fs.unlink(target.partialPath);
+      m.filesDiscarded += 1;
+      return;
+    }
+    const { dir, path } = publishPathOf(target.name, target.openedAt);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.rename(target.partialPath, path);
+      await fs.syncDirectory(dir);
+    } catch (error) {
+      orphans.push(target.partialPath);
+      throw error;
+    }
+    m.filesPublished += 1;
+    logger?.debug('file-sink: published', { path, records: target.records, bytes: target.bytes });
+  }
+
+  // Publishes a partial file of an earlier run (or one abandoned after an error): truncates a
+  // torn tail, or removes the file if it holds no complete block.
+  async function recoverFile(partialPath: string, name: string, openedAt: number) {
+    const handle = await fs.open(partialPath, 'r+');
+    let scan;
+    try {
+      const { size } = await handle.stat();
+      scan = await scanContainer(handle, size);
+      if (scan.records > 0 && scan.validLength < size) {
+        await handle.truncate(scan.validLength);
+        await handle.datasync();
+      }
+    } finally {
+      await handle.close();
+    }
+    if (scan.records === 0) {
+      await fs.unlink(partialPath);
+      m.filesDiscarded += 1;
+      return;
+    }
+    let published = name.slice(0, -PARTIAL_SUFFIX.length);
+    for (let k = 1; await fs.exists(publishPathOf(published, openedAt).path); k++) {
+      published = name.slice(0, -PARTIAL_SUFFIX.length - '.avro'.length) + `-r${k}.avro`;
+    }
+    const { dir, path } = publishPathOf(published, openedAt);
+    await fs.mkdir(dir, { recursive: true });
+    await fs.rename(partialPath, path);
+    await fs.syncDirectory(dir);
+    m.filesRecovered += 1;
+    m.recordsRecovered += scan.records;
+    logger?.info('file-sink: recovered a partial file', { path, records: scan.records });
+  }
+
+  async function recoverOrphans(): Promise<void> {
+    while (orphans.length > 0) {
+      const path = orphans[0]!;
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      const stamp = ownPartial.exec(name)?.[1];
+      await recoverFile(
+        path,
+        name,
+        (stamp === undefined ? undefined : parseStamp(stamp)) ?? clock(),
+      );
+      orphans.shift();
+    }
+  }
+
+  // --- syncing and rolling --------------------------------------------------------------------
+
+  async function syncNow(): Promise<void> {
+    await recoverOrphans();
+    if (pending.ends.length === 0) return;
+    const batch = takePending();
+    let done = 0;
+    try {
+      const count = batch.ends.length;
+      while (done < count) {
+        const now = clock();
+        file ??= await createFile(now);
+        const current = file;
+        // As many records as the file may still take, at least one in an empty file.
+        const start = done === 0 ? 0 : batch.ends[done - 1]!;
+        let to = Math.min(count, done + (maxFileRecords - current.records));
+        if (maxFileBytes !== Infinity) {
+          const room =
+            maxFileBytes - current.bytes - (current.bytes === 0 ? current.header.length : 0) - 40;
+          let k = done;
+          while (k < to && batch.ends[k]! - start <= room) k++;
+          to = k;
+        }
+        if (to <= done) {
+          if (current.records === 0) to = done + 1;
+          else {
+            await publish(current);
+            continue;
+          }
+        }
+        await appendBlock(current, batch, done, to);
+        done = to;
+        if (
+          current.records >= maxFileRecords ||
+          current.bytes >= maxFileBytes ||
+          clock() >= current.rollAt
+        ) {
+          await publish(current);
+        }
+      }
+    } catch (error) {
+      restorePending(batch, done);
+      throw error;
+    } finally {
+      wakeWriters();
+    }
+  }
+
+  async function rollNow(): Promise<void> {
+    await syncNow();
+    if (file) await publish(file);
+  }
+
+  function succeeded(): void {
+    failures = 0;
+    retryAt = 0;
+  }
+
+  function failed(error: unknown, what: string): void {
+    m.errors += 1;
+    failures += 1;
+    const delay = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2 ** (failures - 1));
+    retryAt = clock() + delay;
+    logger?.warn(`file-sink: ${what} failed; retrying in ${delay} ms`, {
+      error: error instanceof Error ? error.message : String(error),
+      bufferedRecords: pending.ends.length,
+    });
+  }
+
+  // Runs whatever is due: a sync, a time roll, a retry. Never rejects; failures are retried.
+  async function maintain(): Promise<void> {
+    syncQueued = false;
+    const now = clock();
+    const syncDue =
+      pending.ends.length > 0 &&
+      (pending.ends.length >= syncEveryRecords ||
+        pendingLength >= maxBufferedBytes ||
+        now >= pending.firstAt + syncEveryMs);
+    const rollDue = file !== undefined && now >= file.rollAt;
+    // While failing, only the backoff timer retries, however many writes arrive meanwhile.
+    const waiting = failures > 0 && now < retryAt;
+    if (!waiting && (syncDue || rollDue || failures > 0 || orphans.length > 0)) {
+      try {
+        if (rollDue) await rollNow();
+        else await syncNow();
+        succeeded();
+      } catch (error) {
+        failed(error, rollDue ? 'roll' : 'sync');
+      }
+    }
+    arm();
+  }
+
+  function arm(): void {
+    if (isClosed) return;
+    let dueAt = Infinity;
+    if (failures > 0) dueAt = retryAt;
+    else {
+      if (pending.ends.length > 0) dueAt = pending.firstAt + syncEveryMs;
+      if (file) dueAt = Math.min(dueAt, file.rollAt);
+      if (orphans.length > 0) dueAt = clock();
+    }
+    if (timer && timer.dueAt <= dueAt) return;
+    timer?.cancel();
+    timer = undefined;
+    if (dueAt === Infinity) return;
+    const entry = {
+      dueAt,
+      cancel: schedule(
+        () => {
+          if (timer === entry) timer = undefined;
+          void enqueue(maintain);
+        },
+        Math.max(0, dueAt - clock()),
+      ),
+    };
+    timer = entry;
+  }
+
+  function requestSync(): void {
+    if (syncQueued) return;
+    syncQueued = true;
+    void enqueue(maintain);
+  }
+
+  // --- the port -------------------------------------------------------------------------------
+
+  function open(): Promise<void> {
+    opening ??= enqueue(async () => {
+      try {
+        await fs.mkdir(workDir, { recursive: true });
+        await fs.mkdir(publishDir, { recursive: true });
+        for (const name of (await fs.readdir(workDir)).sort()) {
+          const stamp = ownPartial.exec(name)?.[1];
+          const openedAt = stamp === undefined ? undefined : parseStamp(stamp);
+          if (openedAt === undefined) continue;
+          await recoverFile(join(workDir, name), name, openedAt);
+        }
+      } catch (cause) {
+        opening = undefined;
+        throw new FileSinkError('io', `Cannot open the file sink: ${String(cause)}`, { cause });
+      }
+    });
+    return opening;
+  }
+
+  async function write(records: readonly SinkRecord<TRecord>[]): Promise<void> {
+    if (closing) throw new FileSinkError('closed', 'The file sink is closed.');
+    await open();
+    while (!closing && pendingLength >= maxBufferedBytes) {
+      await new Promise<void>((resolve) => drainWaiters.push(resolve));
+    }
+    // Checked again after every await: records encoded once close() has synced would be lost.
+    if (closing) throw new FileSinkError('closed', 'The file sink is closed.');
+    if (records.length === 0) return;
+    encodeAll(records);
+    m.recordsWritten += records.length;
+    if (pending.firstAt === 0) pending.firstAt = clock();
+    if (pending.ends.length >= syncEveryRecords || pendingLength >= maxBufferedBytes) requestSync();
+    else arm();
+  }
+
+  async function runForeground(op: () => Promise<void>, what: string): Promise<void> {
+    await open();
+    try {
+      await enqueue(async () => {
+        try {
+          await op();
+          succeeded();
+        } catch (error) {
+          failed(error, what);
+          throw error;
+        } finally {
+          arm();
+        }
+      });
+    } catch (cause) {
+      if (cause instanceof FileSinkError) throw cause;
+      throw new FileSinkError(
+        'io',
+        `The file sink could not ${what}: ${String(cause)}; ${pending.ends.length} records stay buffered and are retried.`,
+        { cause },
+      );
+    }
+  }
+
+  function close(): Promise<void> {
+    closing = true;
+    closed ??= runForeground(rollNow, 'close').then(
+      () => {
+        isClosed = true;
+        timer?.cancel();
+        timer = undefined;
+        // Writers still waiting for room are told the sink is closed.
+        const waiters = drainWaiters;
+        drainWaiters = [];
+        for (const wake of waiters) wake();
+      },
+      (error: unknown) => {
+        closed = undefined; // let a later close() try again
+        throw error;
+      },
+    );
+    return closed;
+  }
+
+  return {
+    open,
+    write,
+    flush: () => runForeground(syncNow, 'flush'),
+    roll: () => runForeground(rollNow, 'roll'),
+    close,
+    metrics: () => ({
+      ...m,
+      bufferedRecords: pending.ends.length,
+      bufferedBytes: pendingLength,
+    }),
+  };
+}
