@@ -28,8 +28,9 @@ describe('createDuplicateMemory', () => {
   it('always recognises an immediate repeat and never a first sighting in an empty memory', () => {
     fc.assert(
       fc.property(fc.string(), fc.string(), fc.string({ unit: 'binary' }), (party, session, event) => {
+        // The empty input hashes to zero, the value of a fresh slot: Divolte flags it too.
+        fc.pre(party + session + event !== '');
         const memory = createDuplicateMemory(1000);
-        // An all-zero signature would look seen in a fresh memory; murmur3 makes that ~2^-64.
         expect(memory.observe(party, session, event)).toBe(false);
         expect(memory.observe(party, session, event)).toBe(true);
       }),

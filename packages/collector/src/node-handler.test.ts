@@ -1,0 +1,350 @@
+import { gunzipSync } from 'node:zlib';
+import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX, encodeEventBatch, encodeEventQuery } from '@tributary/schema/protocol';
+import { clickEventSchema, type ClickEvent } from '@tributary/schema';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCollector, type CollectorOptions } from './index';
+import { pixelUrl, rawRequest, startNode, trackedEvent, until, type Started } from '../test/http';
+
+const running: Started[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((server) => server.close()));
+});
+
+async function start(options: Partial<CollectorOptions> = {}) {
+  const events: ClickEvent[] = [];
+  const collector = createCollector({
+    onEvent: (event) => {
+      events.push(event);
+    },
+    duplicateMemorySize: 1024,
+    ...options,
+  });
+  const server = await startNode(collector.node);
+  running.push(server);
+  return { collector, events, url: server.url };
+}
+
+// RequestChecksumTest's query (reference §1.8): x=si9804 is right, si9805 is corrupt.
+const DIVOLTE_QUERY =
+  'p=0%3Ai1t84hgy%3A5AF359Zjq5kUy98u4wQjlIZzWGhN~GlG&s=0%3Ai1t84hgy%3A95CbiPCYln_1e0a6rFvuRkDkeNnc6KC8&v=0%3A1fF6GFGjDOQiEx_OxnTm_tl4BH91eGLF&e=0%3A1fF6GFGjDOQiEx_OxnTm_tl4BH91eGLF0&c=i1t8q2b6&n=f&f=f&l=http%3A%2F%2Flocalhost%3A8290%2F&i=1ak&j=sj&k=2&w=uq&h=qd&t=pageView';
+
+describe('pixel GET over node:http', () => {
+  it('answers the 37-byte GIF with Divolte headers and hands over every field', async () => {
+    const { collector, events, url } = await start();
+    const sent = trackedEvent();
+    const response = await fetch(pixelUrl(url, sent), {
+      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0', cookie: 'a=1; b=x%20y', dnt: '1' },
+    });
+    const body = new Uint8Array(await response.arrayBuffer());
+    expect(response.status).toBe(200);
+    expect(Buffer.from(body).toString('hex')).toBe(TRANSPARENT_GIF_HEX);
+    expect(body.length).toBe(37);
+    expect(response.headers.get('content-type')).toBe('image/gif');
+    expect(response.headers.get('etag')).toBe(SENTINEL_ETAG);
+    expect(response.headers.get('cache-control')).toBe('private, no-cache, proxy-revalidate');
+    expect(response.headers.get('pragma')).toBe('no-cache');
+    expect(response.headers.get('expires')).toBe('Fri, 14 Apr 1995 11:30:00 GMT');
+    await until(() => events.length === 1);
+    const event = events[0]!;
+    expect(clickEventSchema.parse(event)).toEqual(event);
+    expect(event).toMatchObject({
+      source: 'browser',
+      partyId: sent.partyId,
+      sessionId: sent.sessionId,
+      pageViewId: sent.pageViewId,
+      eventId: sent.eventId,
+      clientTimestamp: sent.clientTimestamp,
+      newParty: false,
+      firstInSession: true,
+      location: sent.location,
+      referrer: sent.referrer,
+      viewportWidth: 1130,
+      viewportHeight: 965,
+      screenWidth: 1680,
+      screenHeight: 1050,
+      devicePixelRatio: 1.5,
+      eventType: 'addToCart',
+      parameters: sent.parameters,
+      corrupt: false,
+      duplicate: false,
+      isBot: false,
+      doNotTrack: true,
+      globalPrivacyControl: false,
+    });
+    expect(event.request.remoteAddress).toBe('127.0.0.1');
+    expect(event.request.cookies).toEqual({ a: '1', b: 'x y' });
+    expect(event.request.userAgent).toContain('Chrome/120.0');
+    expect(event.request.headers.dnt).toEqual(['1']);
+    expect(collector.metrics()).toMatchObject({ requests: 1, received: 1, accepted: 1, consumed: 1 });
+  });
+
+  it('flags the reference checksum vectors: si9804 good, si9805 and a missing x corrupt', async () => {
+    const { collector, events, url } = await start();
+    for (const x of ['&x=si9804', '&x=si9805', '', '&x', '&x=']) {
+      const response = await fetch(`${url}/csc-event?${DIVOLTE_QUERY}${x}`);
+      expect(response.status).toBe(200);
+    }
+    await until(() => events.length === 5);
+    expect(events.map((event) => event.corrupt)).toEqual([false, true, true, true, true]);
+    // The same party/session/event ids: every request after the first is a duplicate.
+    expect(events.map((event) => event.duplicate)).toEqual([false, true, true, true, true]);
+    expect(collector.metrics()).toMatchObject({ corrupt: 4, duplicate: 4 });
+  });
+
+  it('answers the sentinel ETag with 304 and does not record the event', async () => {
+    const { collector, events, url } = await start();
+    const response = await fetch(pixelUrl(url, trackedEvent()), {
+      headers: { 'if-none-match': SENTINEL_ETAG },
+    });
+    expect(response.status).toBe(304);
+    expect(response.headers.get('etag')).toBe(SENTINEL_ETAG);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual([]);
+    expect(collector.metrics()).toMatchObject({ notModified: 1, received: 0, accepted: 0 });
+  });
+
+  it('rejects bad events, wrong methods, unknown paths and oversized targets with counted 4xx', async () => {
+    const { collector, url } = await start({ limits: { urlLength: 4000, headerBytes: 2000 } });
+    const bad = await fetch(`${url}/csc-event?p=nope&s=0:1:a&v=v&e=e&c=1&n=f&f=f`);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ reason: 'invalid_event' });
+    const post = await fetch(pixelUrl(url, trackedEvent()), { method: 'POST' });
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET');
+    expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
+    expect((await fetch(`${url}/csc-event?${'a'.repeat(5000)}`)).status).toBe(414);
+    const headers = await fetch(pixelUrl(url, trackedEvent()), { headers: { 'x-big': 'b'.repeat(3000) } });
+    expect(headers.status).toBe(431);
+    expect(collector.metrics().rejected).toMatchObject({
+      invalid_event: 1,
+      method_not_allowed: 1,
+      not_found: 1,
+      url_too_long: 1,
+      headers_too_large: 1,
+    });
+    expect(collector.metrics().responses).toEqual({ 400: 1, 405: 1, 404: 1, 414: 1, 431: 1 });
+  });
+
+  it('flags bots with isbot, exposes Sec-GPC, and drops them when configured', async () => {
+    const { collector, events, url } = await start({ dropGlobalPrivacyControl: true });
+    await fetch(pixelUrl(url, trackedEvent()), { headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' } });
+    await fetch(pixelUrl(url, trackedEvent()), { headers: { 'sec-gpc': '1', 'user-agent': 'Mozilla/5.0 Firefox/128.0' } });
+    await until(() => events.length === 1);
+    expect(events[0]!.isBot).toBe(true);
+    expect(collector.metrics()).toMatchObject({ bot: 1, accepted: 1, dropped: { global_privacy_control: 1 } });
+    const dropping = await start({ dropBots: true });
+    const response = await fetch(pixelUrl(dropping.url, trackedEvent()), { headers: { 'user-agent': 'curl/8.5.0' } });
+    expect(response.status).toBe(200);
+    expect(dropping.collector.metrics()).toMatchObject({ bot: 1, accepted: 0, dropped: { bot: 1 } });
+  });
+
+  it('takes the client from X-Forwarded-For behind trusted proxies and anonymises it', async () => {
+    const { events, url } = await start({ trustedProxies: 1, anonymiseIp: true });
+    await fetch(pixelUrl(url, trackedEvent()), {
+      headers: { 'x-forwarded-for': '127.0.0.1, 192.168.13.23', 'x-real-ip': '192.168.13.23' },
+    });
+    await until(() => events.length === 1);
+    expect(events[0]!.request.remoteAddress).toBe('192.168.13.0');
+    expect(events[0]!.request.headers['x-forwarded-for']).toEqual(['127.0.0.0, 192.168.13.0']);
+    expect(events[0]!.request.headers['x-real-ip']).toBeUndefined();
+  });
+
+  it('drops pixel events when the queue is full and counts them, answering 503 when told to', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const { collector, url } = await start({ onEvent: () => gate, maxQueuedEvents: 2 });
+    for (let i = 0; i < 4; i++) expect((await fetch(pixelUrl(url, trackedEvent()))).status).toBe(200);
+    expect(collector.metrics()).toMatchObject({ accepted: 2, queueDepth: 2, dropped: { queue_full: 2 } });
+    const strict = await start({ onEvent: () => gate, maxQueuedEvents: 1, queueFull: { pixel: 'reject' } });
+    expect((await fetch(pixelUrl(strict.url, trackedEvent()))).status).toBe(200);
+    const refused = await fetch(pixelUrl(strict.url, trackedEvent()));
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    release();
+    await collector.close();
+    await strict.collector.close();
+    expect(collector.metrics().queueDepth).toBe(0);
+  });
+});
+
+describe('batch POST over node:http', () => {
+  it('accepts a text/plain batch, answers 204 with CORS, and keeps per-line verdicts', async () => {
+    const { collector, events, url } = await start();
+    const first = trackedEvent();
+    const body = encodeEventBatch([encodeEventQuery(first), encodeEventQuery(trackedEvent()), encodeEventQuery(first)]);
+    const response = await fetch(`${url}/csc-batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
+      body,
+    });
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    await until(() => events.length === 3);
+    expect(events.map((event) => event.duplicate)).toEqual([false, false, true]);
+    expect(collector.metrics()).toMatchObject({ received: 3, accepted: 3, duplicate: 1 });
+  });
+
+  it('reports invalid lines, rejects bad bodies, origins and media types with counted reasons', async () => {
+    const { collector, url } = await start({ cors: { origins: ['https://shop.example'] }, limits: { batchBodyBytes: 2000 } });
+    const post = (body: string, headers: Record<string, string> = {}) =>
+      fetch(`${url}/csc-batch`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
+    const mixed = await post(encodeEventBatch([encodeEventQuery(trackedEvent()), 'p=broken']), {
+      origin: 'https://shop.example',
+    });
+    expect(mixed.status).toBe(200);
+    expect(mixed.headers.get('access-control-allow-origin')).toBe('https://shop.example');
+    expect(mixed.headers.get('access-control-allow-credentials')).toBe('true');
+    expect(await mixed.json()).toMatchObject({ accepted: 1, invalid: 1 });
+    expect((await post(encodeEventBatch(['p=broken']))).status).toBe(400);
+    expect((await post('not a batch')).status).toBe(400);
+    expect((await post('')).status).toBe(400);
+    expect((await post('x'.repeat(3000))).status).toBe(413);
+    expect((await post(encodeEventBatch([encodeEventQuery(trackedEvent())]), { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await post('x', { 'content-type': 'application/json' })).status).toBe(415);
+    expect((await fetch(`${url}/csc-batch`)).status).toBe(405);
+    const preflight = await fetch(`${url}/csc-batch`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(collector.metrics().rejected).toMatchObject({
+      invalid_event: 1,
+      invalid_batch: 1,
+      empty_body: 1,
+      body_too_large: 1,
+      origin_not_allowed: 1,
+      unsupported_media_type: 1,
+      method_not_allowed: 1,
+    });
+    expect(collector.metrics()).toMatchObject({ received: 3, accepted: 1, invalid: 2 });
+  });
+
+  it('answers 503 with Retry-After when the batch does not fit the queue, accepting none of it', async () => {
+    const { collector, url } = await start({ onEvent: () => new Promise(() => undefined), maxQueuedEvents: 2 });
+    const body = encodeEventBatch([1, 2, 3].map(() => encodeEventQuery(trackedEvent())));
+    const response = await fetch(`${url}/csc-batch`, { method: 'POST', body });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(collector.metrics()).toMatchObject({ accepted: 0, dropped: { queue_full: 3 }, rejected: { queue_full: 1 } });
+  });
+});
+
+describe('JSON source over node:http (reference §6.2)', () => {
+  const party = '0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg';
+  const event = {
+    session_id: '0:is8tiwk4:XLEUVj9hA6AXRUOp2zuIdUpaeFOC~7AU',
+    event_id: 'AruZ~Em0WNlAnbyzVmwM~GR0cMb6Xl9r',
+    is_new_party: true,
+    is_new_session: true,
+    client_timestamp_iso: '2016-08-24T13:29:39.412+02:00',
+    event_type: 'screenView',
+    parameters: { screen: 'home' },
+  };
+
+  it('answers 204 and hands the event over; a timestamp without offset is UTC', async () => {
+    const { events, url } = await start();
+    const post = (body: unknown) =>
+      fetch(`${url}/json-event?p=${encodeURIComponent(party)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await post(event)).status).toBe(204);
+    expect((await post({ ...event, event_id: 'other', client_timestamp_iso: '2016-08-24T11:29:39.412' })).status).toBe(204);
+    await until(() => events.length === 2);
+    expect(events[0]).toMatchObject({
+      source: 'json',
+      partyId: party,
+      sessionId: event.session_id,
+      eventId: event.event_id,
+      newParty: true,
+      firstInSession: true,
+      clientTimestamp: Date.UTC(2016, 7, 24, 11, 29, 39, 412),
+      eventType: 'screenView',
+      parameters: { screen: 'home' },
+      corrupt: false,
+    });
+    expect(events[1]!.clientTimestamp).toBe(events[0]!.clientTimestamp);
+  });
+
+  it('gives 400, 405, 413 and 415 with reasons, Divolte’s cases', async () => {
+    const { collector, url } = await start();
+    const post = (body: string, query = `?p=${encodeURIComponent(party)}`, type = 'application/json') =>
+      fetch(`${url}/json-event${query}`, { method: 'POST', headers: { 'content-type': type }, body });
+    expect((await post(JSON.stringify(event), '')).status).toBe(400);
+    expect((await post(JSON.stringify(event), '?p=garbage')).status).toBe(400);
+    expect((await post('')).status).toBe(400);
+    expect((await post('{not json')).status).toBe(400);
+    expect((await post(JSON.stringify({ ...event, session_id: 'x' }))).status).toBe(400);
+    expect((await post('x'.repeat(5000))).status).toBe(413);
+    expect((await post(JSON.stringify(event), undefined, 'text/plain')).status).toBe(415);
+    expect((await post(JSON.stringify(event), undefined, 'application/json; charset=latin1')).status).toBe(415);
+    expect((await post(JSON.stringify(event), undefined, 'application/json; charset=utf-8')).status).toBe(204);
+    expect((await fetch(`${url}/json-event?p=${party}`)).status).toBe(405);
+    expect(collector.metrics().rejected).toMatchObject({
+      invalid_party_id: 2,
+      empty_body: 1,
+      invalid_json: 2,
+      body_too_large: 1,
+      unsupported_media_type: 2,
+      method_not_allowed: 1,
+    });
+  });
+
+  it('answers a body cut short of Content-Length with 400, and a declared oversize body early with 413', async () => {
+    const { collector, url } = await start();
+    const head = (length: number) =>
+      `POST /json-event?p=${encodeURIComponent(party)} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+    // Node's HTTP parser answers a peer that ends mid-body itself, before the handler can; the
+    // core's content_length_mismatch is proven through the fetch adapter.
+    const short = await rawRequest(url, head(100) + '{"a":1}');
+    expect(short.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const early = await rawRequest(url, head(1_000_000), false);
+    expect(early.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
+    expect(collector.metrics().rejected).toMatchObject({ body_too_large: 1 });
+    expect(collector.metrics().accepted).toBe(0);
+  });
+});
+
+describe('ping and script over node:http', () => {
+  it('answers pong, then 503 while closing', async () => {
+    const { collector, url } = await start();
+    const pong = await fetch(`${url}/ping`);
+    expect([pong.status, await pong.text()]).toEqual([200, 'pong']);
+    const closing = collector.close();
+    expect((await fetch(`${url}/ping`)).status).toBe(503);
+    const refused = await fetch(pixelUrl(url, trackedEvent()));
+    expect(refused.status).toBe(503);
+    await closing;
+    expect(collector.metrics().rejected.closing).toBe(2);
+  });
+
+  it('serves the script from bytes with gzip, ETag, 304 and cache headers, under a prefix', async () => {
+    const source = `/* tracker */ ${'window.tributary = 1;\n'.repeat(200)}`;
+    const { url } = await start({ prefix: '/t', script: { source, maxAge: 600 }, paths: { script: 'divolte.js' } });
+    const plain = await fetch(`${url}/t/divolte.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.status).toBe(200);
+    expect(await plain.text()).toBe(source);
+    expect(plain.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(plain.headers.get('cache-control')).toBe('public, max-age=600');
+    expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+    const etag = plain.headers.get('etag')!;
+    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    const zipped = await rawRequest(url, 'GET /t/divolte.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n', false);
+    const split = zipped.indexOf('\r\n\r\n');
+    expect(zipped.slice(0, split)).toMatch(/content-encoding: gzip/i);
+    const gzipped = Buffer.from(zipped.slice(split + 4), 'latin1');
+    expect(gzipped.length).toBeLessThan(source.length / 4);
+    expect(gunzipSync(gzipped).toString()).toBe(source);
+    const revalidated = await fetch(`${url}/t/divolte.js`, {
+      headers: { 'accept-encoding': 'identity', 'if-none-match': etag },
+    });
+    expect(revalidated.status).toBe(304);
+    expect((await fetch(`${url}/t/divolte.js`, { method: 'POST' })).status).toBe(405);
+    expect((await fetch(`${url}/t/csc-event?${DIVOLTE_QUERY}&x=si9804`)).status).toBe(200);
+    expect((await fetch(`${url}/csc-event?${DIVOLTE_QUERY}&x=si9804`)).status).toBe(404);
+  });
+});
