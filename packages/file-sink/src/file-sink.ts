@@ -289,6 +289,8 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   // Records accepted and not yet synced.
   let pending: Batch = { buf: Buffer.allocUnsafe(64 * 1024), ends: [], firstAt: 0 };
   let pendingLength = 0;
+  // Bytes taken out of `pending` by the sync under way: still memory, still counted.
+  let inFlightBytes = 0;
   let file: OpenFile | undefined;
   let sequence = 0;
   // Partial files this run gave up on after an I/O error; published by the next maintenance.
@@ -311,8 +313,10 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     return result;
   }
 
+  const isFull = (): boolean => pendingLength + inFlightBytes >= maxBufferedBytes;
+
   function wakeWriters(): void {
-    if (pendingLength >= maxBufferedBytes) return;
+    if (isFull()) return;
     const waiters = drainWaiters;
     drainWaiters = [];
     for (const wake of waiters) wake();
@@ -367,6 +371,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       firstAt: 0,
     };
     pendingLength = 0;
+    inFlightBytes = batch.buf.length;
     return batch;
   }
 
@@ -610,6 +615,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       restorePending(batch, done);
       throw error;
     } finally {
+      inFlightBytes = 0;
       wakeWriters();
     }
   }
@@ -715,7 +721,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   async function write(records: readonly SinkRecord<TRecord>[]): Promise<void> {
     if (closing) throw new FileSinkError('closed', 'The file sink is closed.');
     await open();
-    while (!closing && pendingLength >= maxBufferedBytes) {
+    while (!closing && isFull()) {
       await new Promise<void>((resolve) => drainWaiters.push(resolve));
     }
     // Checked again after every await: records encoded once close() has synced would be lost.
