@@ -60,9 +60,8 @@ export function decodeUtf8(bytes: ArrayLike<number>): string {
   return out;
 }
 
-/** A UTF-16 surrogate without its partner. */
-export const LONE_SURROGATE =
-  /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** A UTF-16 surrogate without its partner: in Unicode mode a pair is one code point, not `Cs`. */
+export const LONE_SURROGATE = /\p{Cs}/gu;
 
 /** Replaces lone surrogates with U+FFFD so that `encodeURIComponent` cannot throw. */
 export function toWellFormed(text: string): string {

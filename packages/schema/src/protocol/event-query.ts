@@ -5,6 +5,7 @@ import { computeChecksum } from './checksum';
 import { parseIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, encodeMincode } from './mincode';
+import { murmur3x86_32 } from './murmur3';
 import type { Issue, Result } from './result';
 
 /** One event as the browser tag sends it: the fields of a `/csc-event` request. */
@@ -65,34 +66,38 @@ function base36(value: number | undefined): string | undefined {
  *   newParty: false, firstInSession: false, eventType: 'pageView' })
  */
 export function encodeEventQuery(event: TrackedEvent): string {
-  const fields: [string, string | undefined][] = [
-    ['p', event.partyId],
-    ['s', event.sessionId],
-    ['v', event.pageViewId],
-    ['e', event.eventId],
-    ['c', formatBase36(event.clientTimestamp)],
-    ['n', event.newParty ? 't' : 'f'],
-    ['f', event.firstInSession ? 't' : 'f'],
-    ['l', event.location],
-    ['r', event.referrer === '' ? undefined : event.referrer],
-    ['i', base36(event.screenWidth)],
-    ['j', base36(event.screenHeight)],
-    ['k', base36(event.devicePixelRatio)],
-    ['w', base36(event.viewportWidth)],
-    ['h', base36(event.viewportHeight)],
-    ['t', event.eventType],
-    ['u', event.parameters === undefined ? undefined : encodeMincode(event.parameters)],
+  const values = [
+    event.partyId,
+    event.sessionId,
+    event.pageViewId,
+    event.eventId,
+    formatBase36(event.clientTimestamp),
+    event.newParty ? 't' : 'f',
+    event.firstInSession ? 't' : 'f',
+    event.location,
+    event.referrer || undefined,
+    base36(event.screenWidth),
+    base36(event.screenHeight),
+    base36(event.devicePixelRatio),
+    base36(event.viewportWidth),
+    base36(event.viewportHeight),
+    event.eventType,
+    event.parameters === undefined ? undefined : encodeMincode(event.parameters),
   ];
-  const pairs: [string, string][] = [];
+  // Every key occurs once, so sorting the `key=value,;` entries sorts by key: their concatenation
+  // is the canonical checksum string.
+  const canonical: string[] = [];
   let query = '';
-  for (const [key, raw] of fields) {
-    if (raw === undefined) continue;
-    // The checksum covers exactly the text the server will decode.
-    const value = toWellFormed(raw);
-    pairs.push([key, value]);
-    query += (query === '' ? '' : '&') + key + '=' + encodeURIComponent(value);
-  }
-  return query + '&x=' + formatBase36(computeChecksum(pairs));
+  values.forEach((raw, i) => {
+    if (raw !== undefined) {
+      const key = 'psvecnflrijkwhtu'[i]!;
+      // The checksum covers exactly the text the server will decode.
+      const value = toWellFormed(raw);
+      canonical.push(key + '=' + value + ',;');
+      query += '&' + key + '=' + encodeURIComponent(value);
+    }
+  });
+  return query.slice(1) + '&x=' + formatBase36(murmur3x86_32(canonical.sort().join('')));
 }
 
 function isPairIterable(input: unknown): input is Iterable<readonly [string, string]> {

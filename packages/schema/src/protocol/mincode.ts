@@ -32,59 +32,47 @@ function encodeNumber(n: number): string {
   return 'j' + json + '!';
 }
 
-// One record without its property name. Mirrors JSON.stringify: toJSON, boxed primitives,
-// undefined/function/symbol dropped in objects and null in arrays; throws where it throws.
-function encodeValue(raw: unknown, key: string, stack: object[]): string | undefined {
-  let value = raw;
-  if (typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function') {
-    value = (value as { toJSON: (key: string) => unknown }).toJSON(key);
-  }
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
-    value = value.valueOf();
-  }
-  switch (typeof value) {
-    case 'string':
-      return 's' + escape(value) + '!';
-    case 'number':
-      return encodeNumber(value);
-    case 'boolean':
-      return value ? 't' : 'f';
-    case 'bigint':
-      throw new SchemaError('unencodable_value', 'A BigInt has no JSON form.');
-    case 'object':
-      break;
-    default:
-      return undefined;
-  }
-  if (value === null) return 'n';
-  if (stack.includes(value))
-    throw new SchemaError('unencodable_value', 'A circular structure has no JSON form.');
-  stack.push(value);
-  let out: string;
-  if (Array.isArray(value)) {
-    out = 'a';
-    for (let i = 0; i < value.length; i++) out += encodeValue(value[i], String(i), stack) ?? 'n';
-    out += '.';
-  } else {
-    out = '(';
-    for (const property of Object.keys(value)) {
-      const record = encodeValue((value as Record<string, unknown>)[property], property, stack);
-      if (record !== undefined) out += record.charAt(0) + escape(property) + '!' + record.slice(1);
-    }
-    out += ')';
-  }
-  stack.pop();
-  return out;
+// One record of a plain JSON value, without its property name.
+function encodeValue(value: JsonValue): string {
+  return typeof value == 'string'
+    ? 's' + escape(value) + '!'
+    : typeof value == 'number'
+      ? encodeNumber(value)
+      : typeof value == 'boolean'
+        ? value
+          ? 't'
+          : 'f'
+        : value === null
+          ? 'n'
+          : Array.isArray(value)
+            ? 'a' + value.map(encodeValue).join('') + '.'
+            : '(' +
+              Object.keys(value)
+                .map((key) => {
+                  const record = encodeValue(value[key]!);
+                  return record[0]! + escape(key) + '!' + record.slice(1);
+                })
+                .join('') +
+              ')';
 }
 
 /**
- * Encodes a value as mincode, with the same meaning `JSON.stringify` gives it. Returns `undefined`
- * where `JSON.stringify` does (undefined, a function or a symbol at the top).
+ * Encodes a value as mincode, with the same meaning `JSON.stringify` gives it (`toJSON`, boxed
+ * primitives, non-finite numbers as null, undefined dropped in objects and null in arrays).
+ * Returns `undefined` where `JSON.stringify` does (undefined, a function or a symbol at the top).
  * @throws {SchemaError} `unencodable_value` for a BigInt or a circular structure, as JSON does.
  * @example encodeMincode({ name: 'John Doe', age: 42 }) // '(sname!John Doe!dage!16!)'
  */
 export function encodeMincode(value: unknown): string | undefined {
-  return encodeValue(value, '', []);
+  let json: string | undefined;
+  try {
+    // JSON.stringify resolves toJSON, boxed primitives and dropped values, and finds cycles; its
+    // output parses back to the same plain value, number for number.
+    json = (JSON.stringify as (value: unknown) => string | undefined)(value);
+  } catch (cause) {
+    throw new SchemaError('unencodable_value', 'No JSON form: ' + String(cause), { cause });
+  }
+  return json === undefined ? undefined : encodeValue(JSON.parse(json) as JsonValue);
 }
 
 const JSON_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
