@@ -349,7 +349,8 @@ export function createCollector(options: CollectorOptions): Collector {
   const maxQueued = positiveInteger('maxQueuedEvents', options.maxQueuedEvents, 10_000);
   const retryAfter = String(positiveInteger('retryAfterSeconds', options.retryAfterSeconds, 1));
   const memorySize = positiveInteger('duplicateMemorySize', options.duplicateMemorySize, 1_000_000);
-  if (memorySize === 0) throw new CollectorError('invalid_options', 'duplicateMemorySize must be > 0.');
+  if (memorySize === 0)
+    throw new CollectorError('invalid_options', 'duplicateMemorySize must be > 0.');
   const pixelQueueFull = options.queueFull?.pixel ?? 'drop';
   const postQueueFull = options.queueFull?.post ?? 'reject';
   const partyParameter = options.jsonPartyIdParameter ?? 'p';
@@ -412,8 +413,7 @@ export function createCollector(options: CollectorOptions): Collector {
   ): CollectorResponse => {
     state.rejected[reason]++;
     const status = rejectStatus(reason);
-    const extra: Record<string, string> =
-      status === 503 ? { 'retry-after': retryAfter } : {};
+    const extra: Record<string, string> = status === 503 ? { 'retry-after': retryAfter } : {};
     if (reason === 'body_too_large' || reason === 'closing') extra.connection = 'close';
     return respond({
       status,
@@ -448,7 +448,7 @@ export function createCollector(options: CollectorOptions): Collector {
     const headers = request.headers();
     if (anonymise) {
       remoteAddress = anonymiseIpAddress(remoteAddress) ?? '';
-      for (const name of ADDRESS_HEADERS) delete headers[name];
+      for (const name of ADDRESS_HEADERS) Reflect.deleteProperty(headers, name);
       const forwarded = headers['x-forwarded-for'];
       if (forwarded !== undefined) {
         headers['x-forwarded-for'] = forwarded.map((value) =>
@@ -618,7 +618,8 @@ export function createCollector(options: CollectorOptions): Collector {
   const handleBatch = async (request: CollectorRequest): Promise<CollectorResponse> => {
     const cors = corsHeaders(request.header('origin'));
     if (request.method === 'OPTIONS') {
-      if (cors === undefined) return reject('origin_not_allowed', 'This origin may not send events.');
+      if (cors === undefined)
+        return reject('origin_not_allowed', 'This origin may not send events.');
       return respond({
         status: 204,
         headers: {
@@ -688,7 +689,10 @@ export function createCollector(options: CollectorOptions): Collector {
     const type = mediaType(contentType);
     // Divolte wants exactly application/json; a UTF-8 charset parameter is allowed too, since
     // common mobile HTTP clients always add it.
-    const parameters = contentType?.slice(contentType.indexOf(';') + 1).trim().toLowerCase();
+    const parameters = contentType
+      ?.slice(contentType.indexOf(';') + 1)
+      .trim()
+      .toLowerCase();
     if (
       type !== 'application/json' ||
       (contentType?.includes(';') === true && parameters !== 'charset=utf-8')
@@ -710,7 +714,8 @@ export function createCollector(options: CollectorOptions): Collector {
     if (!parsed.ok) {
       state.invalid++;
       const issue = parsed.issues[0];
-      const where = issue === undefined || issue.path.length === 0 ? '' : ` (${issue.path.join('.')})`;
+      const where =
+        issue === undefined || issue.path.length === 0 ? '' : ` (${issue.path.join('.')})`;
       return reject('invalid_json', `${issue?.message ?? 'Invalid event.'}${where}`);
     }
     const facts = requestFacts(request);

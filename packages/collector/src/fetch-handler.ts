@@ -21,7 +21,7 @@ async function readLimited(request: Request, limit: number): Promise<BodyResult>
       ? { ok: false, reason: 'content_length_mismatch' }
       : { ok: true, body: new Uint8Array(0) };
   }
-  const reader = request.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -50,7 +50,10 @@ async function readLimited(request: Request, limit: number): Promise<BodyResult>
   return { ok: true, body };
 }
 
-function toCollectorRequest(request: Request, info: FetchConnectionInfo | undefined): CollectorRequest {
+function toCollectorRequest(
+  request: Request,
+  info: FetchConnectionInfo | undefined,
+): CollectorRequest {
   const url = new URL(request.url);
   return {
     method: request.method,

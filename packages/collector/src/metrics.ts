@@ -193,22 +193,47 @@ export function formatPrometheus(metrics: CollectorMetrics, prefix: string): str
     values: Readonly<Record<string | number, number>>,
   ): void => {
     const full = family(name, 'counter', help);
-    for (const [key, value] of Object.entries(values)) lines.push(`${full}{${label}="${key}"} ${value}`);
+    for (const [key, value] of Object.entries(values))
+      lines.push(`${full}{${label}="${key}"} ${value}`);
   };
   counter('requests_total', 'HTTP requests handled.', metrics.requests);
   labelled('responses_total', 'HTTP responses by status code.', 'status', metrics.responses);
-  labelled('requests_rejected_total', 'Requests answered 4xx or 503, by reason.', 'reason', metrics.rejected);
-  counter('pixel_not_modified_total', 'Pixel revalidations answered 304 and not recorded.', metrics.notModified);
+  labelled(
+    'requests_rejected_total',
+    'Requests answered 4xx or 503, by reason.',
+    'reason',
+    metrics.rejected,
+  );
+  counter(
+    'pixel_not_modified_total',
+    'Pixel revalidations answered 304 and not recorded.',
+    metrics.notModified,
+  );
   counter('events_received_total', 'Events found in requests.', metrics.received);
   counter('events_accepted_total', 'Events queued for the consumer.', metrics.accepted);
   counter('events_invalid_total', 'Events that did not decode.', metrics.invalid);
-  labelled('events_dropped_total', 'Received events not queued, by reason.', 'reason', metrics.dropped);
+  labelled(
+    'events_dropped_total',
+    'Received events not queued, by reason.',
+    'reason',
+    metrics.dropped,
+  );
   counter('events_corrupt_total', 'Accepted events whose checksum failed.', metrics.corrupt);
-  counter('events_duplicate_total', 'Accepted events seen before by the duplicate memory.', metrics.duplicate);
+  counter(
+    'events_duplicate_total',
+    'Accepted events seen before by the duplicate memory.',
+    metrics.duplicate,
+  );
   counter('events_bot_total', 'Received events from known bots.', metrics.bot);
   counter('events_consumed_total', 'Events the consumer finished.', metrics.consumed);
-  counter('consumer_errors_total', 'Events whose consumer threw or rejected.', metrics.consumerErrors);
-  lines.push(`${family('queue_depth', 'gauge', 'Events accepted and not yet consumed.')} ${metrics.queueDepth}`);
+  counter(
+    'consumer_errors_total',
+    'Events whose consumer threw or rejected.',
+    metrics.consumerErrors,
+  );
+  lines.push(
+    `${family('queue_depth', 'gauge', 'Events accepted and not yet consumed.')} ${metrics.queueDepth}`,
+  );
   const latency = family(
     'consumer_latency_seconds',
     'histogram',

@@ -1,5 +1,10 @@
 import { gunzipSync } from 'node:zlib';
-import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX, encodeEventBatch, encodeEventQuery } from '@tributary/schema/protocol';
+import {
+  SENTINEL_ETAG,
+  TRANSPARENT_GIF_HEX,
+  encodeEventBatch,
+  encodeEventQuery,
+} from '@tributary/schema/protocol';
 import { clickEventSchema, type ClickEvent } from '@tributary/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type CollectorOptions } from './index';
@@ -33,7 +38,11 @@ describe('pixel GET over node:http', () => {
     const { collector, events, url } = await start();
     const sent = trackedEvent();
     const response = await fetch(pixelUrl(url, sent), {
-      headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0', cookie: 'a=1; b=x%20y', dnt: '1' },
+      headers: {
+        'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0',
+        cookie: 'a=1; b=x%20y',
+        dnt: '1',
+      },
     });
     const body = new Uint8Array(await response.arrayBuffer());
     expect(response.status).toBe(200);
@@ -75,7 +84,12 @@ describe('pixel GET over node:http', () => {
     expect(event.request.cookies).toEqual({ a: '1', b: 'x y' });
     expect(event.request.userAgent).toContain('Chrome/120.0');
     expect(event.request.headers.dnt).toEqual(['1']);
-    expect(collector.metrics()).toMatchObject({ requests: 1, received: 1, accepted: 1, consumed: 1 });
+    expect(collector.metrics()).toMatchObject({
+      requests: 1,
+      received: 1,
+      accepted: 1,
+      consumed: 1,
+    });
   });
 
   it('flags the reference checksum vectors: si9804 good, si9805 and a missing x corrupt', async () => {
@@ -113,7 +127,9 @@ describe('pixel GET over node:http', () => {
     expect(post.headers.get('allow')).toBe('GET');
     expect((await fetch(`${url}/elsewhere`)).status).toBe(404);
     expect((await fetch(`${url}/csc-event?${'a'.repeat(5000)}`)).status).toBe(414);
-    const headers = await fetch(pixelUrl(url, trackedEvent()), { headers: { 'x-big': 'b'.repeat(3000) } });
+    const headers = await fetch(pixelUrl(url, trackedEvent()), {
+      headers: { 'x-big': 'b'.repeat(3000) },
+    });
     expect(headers.status).toBe(431);
     expect(collector.metrics().rejected).toMatchObject({
       invalid_event: 1,
@@ -127,15 +143,29 @@ describe('pixel GET over node:http', () => {
 
   it('flags bots with isbot, exposes Sec-GPC, and drops them when configured', async () => {
     const { collector, events, url } = await start({ dropGlobalPrivacyControl: true });
-    await fetch(pixelUrl(url, trackedEvent()), { headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' } });
-    await fetch(pixelUrl(url, trackedEvent()), { headers: { 'sec-gpc': '1', 'user-agent': 'Mozilla/5.0 Firefox/128.0' } });
+    await fetch(pixelUrl(url, trackedEvent()), {
+      headers: { 'user-agent': 'Googlebot/2.1 (+http://www.google.com/bot.html)' },
+    });
+    await fetch(pixelUrl(url, trackedEvent()), {
+      headers: { 'sec-gpc': '1', 'user-agent': 'Mozilla/5.0 Firefox/128.0' },
+    });
     await until(() => events.length === 1);
     expect(events[0]!.isBot).toBe(true);
-    expect(collector.metrics()).toMatchObject({ bot: 1, accepted: 1, dropped: { global_privacy_control: 1 } });
+    expect(collector.metrics()).toMatchObject({
+      bot: 1,
+      accepted: 1,
+      dropped: { global_privacy_control: 1 },
+    });
     const dropping = await start({ dropBots: true });
-    const response = await fetch(pixelUrl(dropping.url, trackedEvent()), { headers: { 'user-agent': 'curl/8.5.0' } });
+    const response = await fetch(pixelUrl(dropping.url, trackedEvent()), {
+      headers: { 'user-agent': 'curl/8.5.0' },
+    });
     expect(response.status).toBe(200);
-    expect(dropping.collector.metrics()).toMatchObject({ bot: 1, accepted: 0, dropped: { bot: 1 } });
+    expect(dropping.collector.metrics()).toMatchObject({
+      bot: 1,
+      accepted: 0,
+      dropped: { bot: 1 },
+    });
   });
 
   it('takes the client from X-Forwarded-For behind trusted proxies and anonymises it', async () => {
@@ -155,9 +185,18 @@ describe('pixel GET over node:http', () => {
       release = resolve;
     });
     const { collector, url } = await start({ onEvent: () => gate, maxQueuedEvents: 2 });
-    for (let i = 0; i < 4; i++) expect((await fetch(pixelUrl(url, trackedEvent()))).status).toBe(200);
-    expect(collector.metrics()).toMatchObject({ accepted: 2, queueDepth: 2, dropped: { queue_full: 2 } });
-    const strict = await start({ onEvent: () => gate, maxQueuedEvents: 1, queueFull: { pixel: 'reject' } });
+    for (let i = 0; i < 4; i++)
+      expect((await fetch(pixelUrl(url, trackedEvent()))).status).toBe(200);
+    expect(collector.metrics()).toMatchObject({
+      accepted: 2,
+      queueDepth: 2,
+      dropped: { queue_full: 2 },
+    });
+    const strict = await start({
+      onEvent: () => gate,
+      maxQueuedEvents: 1,
+      queueFull: { pixel: 'reject' },
+    });
     expect((await fetch(pixelUrl(strict.url, trackedEvent()))).status).toBe(200);
     const refused = await fetch(pixelUrl(strict.url, trackedEvent()));
     expect(refused.status).toBe(503);
@@ -173,7 +212,11 @@ describe('batch POST over node:http', () => {
   it('accepts a text/plain batch, answers 204 with CORS, and keeps per-line verdicts', async () => {
     const { collector, events, url } = await start();
     const first = trackedEvent();
-    const body = encodeEventBatch([encodeEventQuery(first), encodeEventQuery(trackedEvent()), encodeEventQuery(first)]);
+    const body = encodeEventBatch([
+      encodeEventQuery(first),
+      encodeEventQuery(trackedEvent()),
+      encodeEventQuery(first),
+    ]);
     const response = await fetch(`${url}/csc-batch`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain;charset=UTF-8', origin: 'https://shop.example' },
@@ -187,9 +230,16 @@ describe('batch POST over node:http', () => {
   });
 
   it('reports invalid lines, rejects bad bodies, origins and media types with counted reasons', async () => {
-    const { collector, url } = await start({ cors: { origins: ['https://shop.example'] }, limits: { batchBodyBytes: 2000 } });
+    const { collector, url } = await start({
+      cors: { origins: ['https://shop.example'] },
+      limits: { batchBodyBytes: 2000 },
+    });
     const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${url}/csc-batch`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
+      fetch(`${url}/csc-batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', ...headers },
+        body,
+      });
     const mixed = await post(encodeEventBatch([encodeEventQuery(trackedEvent()), 'p=broken']), {
       origin: 'https://shop.example',
     });
@@ -201,7 +251,13 @@ describe('batch POST over node:http', () => {
     expect((await post('not a batch')).status).toBe(400);
     expect((await post('')).status).toBe(400);
     expect((await post('x'.repeat(3000))).status).toBe(413);
-    expect((await post(encodeEventBatch([encodeEventQuery(trackedEvent())]), { origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (
+        await post(encodeEventBatch([encodeEventQuery(trackedEvent())]), {
+          origin: 'https://evil.example',
+        })
+      ).status,
+    ).toBe(403);
     expect((await post('x', { 'content-type': 'application/json' })).status).toBe(415);
     expect((await fetch(`${url}/csc-batch`)).status).toBe(405);
     const preflight = await fetch(`${url}/csc-batch`, {
@@ -223,12 +279,19 @@ describe('batch POST over node:http', () => {
   });
 
   it('answers 503 with Retry-After when the batch does not fit the queue, accepting none of it', async () => {
-    const { collector, url } = await start({ onEvent: () => new Promise(() => undefined), maxQueuedEvents: 2 });
+    const { collector, url } = await start({
+      onEvent: () => new Promise(() => undefined),
+      maxQueuedEvents: 2,
+    });
     const body = encodeEventBatch([1, 2, 3].map(() => encodeEventQuery(trackedEvent())));
     const response = await fetch(`${url}/csc-batch`, { method: 'POST', body });
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
-    expect(collector.metrics()).toMatchObject({ accepted: 0, dropped: { queue_full: 3 }, rejected: { queue_full: 1 } });
+    expect(collector.metrics()).toMatchObject({
+      accepted: 0,
+      dropped: { queue_full: 3 },
+      rejected: { queue_full: 1 },
+    });
   });
 });
 
@@ -253,7 +316,10 @@ describe('JSON source over node:http (reference §6.2)', () => {
         body: JSON.stringify(body),
       });
     expect((await post(event)).status).toBe(204);
-    expect((await post({ ...event, event_id: 'other', client_timestamp_iso: '2016-08-24T11:29:39.412' })).status).toBe(204);
+    expect(
+      (await post({ ...event, event_id: 'other', client_timestamp_iso: '2016-08-24T11:29:39.412' }))
+        .status,
+    ).toBe(204);
     await until(() => events.length === 2);
     expect(events[0]).toMatchObject({
       source: 'json',
@@ -272,8 +338,16 @@ describe('JSON source over node:http (reference §6.2)', () => {
 
   it('gives 400, 405, 413 and 415 with reasons, Divolte’s cases', async () => {
     const { collector, url } = await start();
-    const post = (body: string, query = `?p=${encodeURIComponent(party)}`, type = 'application/json') =>
-      fetch(`${url}/json-event${query}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (
+      body: string,
+      query = `?p=${encodeURIComponent(party)}`,
+      type = 'application/json',
+    ) =>
+      fetch(`${url}/json-event${query}`, {
+        method: 'POST',
+        headers: { 'content-type': type },
+        body,
+      });
     expect((await post(JSON.stringify(event), '')).status).toBe(400);
     expect((await post(JSON.stringify(event), '?p=garbage')).status).toBe(400);
     expect((await post('')).status).toBe(400);
@@ -281,8 +355,12 @@ describe('JSON source over node:http (reference §6.2)', () => {
     expect((await post(JSON.stringify({ ...event, session_id: 'x' }))).status).toBe(400);
     expect((await post('x'.repeat(5000))).status).toBe(413);
     expect((await post(JSON.stringify(event), undefined, 'text/plain')).status).toBe(415);
-    expect((await post(JSON.stringify(event), undefined, 'application/json; charset=latin1')).status).toBe(415);
-    expect((await post(JSON.stringify(event), undefined, 'application/json; charset=utf-8')).status).toBe(204);
+    expect(
+      (await post(JSON.stringify(event), undefined, 'application/json; charset=latin1')).status,
+    ).toBe(415);
+    expect(
+      (await post(JSON.stringify(event), undefined, 'application/json; charset=utf-8')).status,
+    ).toBe(204);
     expect((await fetch(`${url}/json-event?p=${party}`)).status).toBe(405);
     expect(collector.metrics().rejected).toMatchObject({
       invalid_party_id: 2,
@@ -324,8 +402,14 @@ describe('ping and script over node:http', () => {
 
   it('serves the script from bytes with gzip, ETag, 304 and cache headers, under a prefix', async () => {
     const source = `/* tracker */ ${'window.tributary = 1;\n'.repeat(200)}`;
-    const { url } = await start({ prefix: '/t', script: { source, maxAge: 600 }, paths: { script: 'divolte.js' } });
-    const plain = await fetch(`${url}/t/divolte.js`, { headers: { 'accept-encoding': 'identity' } });
+    const { url } = await start({
+      prefix: '/t',
+      script: { source, maxAge: 600 },
+      paths: { script: 'divolte.js' },
+    });
+    const plain = await fetch(`${url}/t/divolte.js`, {
+      headers: { 'accept-encoding': 'identity' },
+    });
     expect(plain.status).toBe(200);
     expect(await plain.text()).toBe(source);
     expect(plain.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -333,7 +417,11 @@ describe('ping and script over node:http', () => {
     expect(plain.headers.get('vary')).toBe('Accept-Encoding');
     const etag = plain.headers.get('etag')!;
     expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
-    const zipped = await rawRequest(url, 'GET /t/divolte.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n', false);
+    const zipped = await rawRequest(
+      url,
+      'GET /t/divolte.js HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\nConnection: close\r\n\r\n',
+      false,
+    );
     const split = zipped.indexOf('\r\n\r\n');
     expect(zipped.slice(0, split)).toMatch(/content-encoding: gzip/i);
     const gzipped = Buffer.from(zipped.slice(split + 4), 'latin1');

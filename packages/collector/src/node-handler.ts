@@ -74,7 +74,13 @@ class NodeRequest implements CollectorRequest {
     if (typeof parsed === 'string') {
       return Promise.resolve(checkLength(Buffer.from(parsed), limit, expected));
     }
-    if (request.readableEnded) return Promise.resolve(UNREADABLE);
+    if (request.readableEnded) {
+      // A JSON body parser left an object: its text again, without the exact length to check.
+      if (typeof parsed === 'object' && parsed !== null) {
+        return Promise.resolve(checkLength(Buffer.from(JSON.stringify(parsed)), limit, undefined));
+      }
+      return Promise.resolve(UNREADABLE);
+    }
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;

@@ -29,7 +29,11 @@ export function startNode(handler: RequestListener): Promise<Started> {
 }
 
 /** Sends raw bytes and returns the raw response text once the server closes or `until` matches. */
-export function rawRequest(url: string, text: string | Uint8Array, halfClose = true): Promise<string> {
+export function rawRequest(
+  url: string,
+  text: string | Uint8Array,
+  halfClose = true,
+): Promise<string> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect(Number(port), hostname);

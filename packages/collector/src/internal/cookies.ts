@@ -8,7 +8,8 @@ export function parseCookies(header: string | undefined): Record<string, string>
     const name = part.slice(0, equals).trim();
     if (name === '' || Object.hasOwn(cookies, name)) continue;
     let value = part.slice(equals + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
+      value = value.slice(1, -1);
     if (value.includes('%')) {
       try {
         value = decodeURIComponent(value);

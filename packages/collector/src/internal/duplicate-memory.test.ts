@@ -22,18 +22,29 @@ describe('createDuplicateMemory', () => {
   it('forgets an event whose slot was overwritten (Divolte shouldForgetAboutRequestHashesAfterSomeTime)', () => {
     const memory = createDuplicateMemory(2);
     const seen = (i: number): boolean => memory.observe(PARTIES[i]!, SESSION, EVENT);
-    expect([seen(1), seen(0), seen(1), seen(2), seen(1)]).toEqual([false, false, true, false, false]);
+    expect([seen(1), seen(0), seen(1), seen(2), seen(1)]).toEqual([
+      false,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('always recognises an immediate repeat and never a first sighting in an empty memory', () => {
     fc.assert(
-      fc.property(fc.string(), fc.string(), fc.string({ unit: 'binary' }), (party, session, event) => {
-        // The empty input hashes to zero, the value of a fresh slot: Divolte flags it too.
-        fc.pre(party + session + event !== '');
-        const memory = createDuplicateMemory(1000);
-        expect(memory.observe(party, session, event)).toBe(false);
-        expect(memory.observe(party, session, event)).toBe(true);
-      }),
+      fc.property(
+        fc.string(),
+        fc.string(),
+        fc.string({ unit: 'binary' }),
+        (party, session, event) => {
+          // The empty input hashes to zero, the value of a fresh slot: Divolte flags it too.
+          fc.pre(party + session + event !== '');
+          const memory = createDuplicateMemory(1000);
+          expect(memory.observe(party, session, event)).toBe(false);
+          expect(memory.observe(party, session, event)).toBe(true);
+        },
+      ),
     );
   });
 });

@@ -57,7 +57,7 @@ export function isIpAddress(text: string): boolean {
 function formatIpv6(groups: readonly number[]): string {
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -72,9 +72,7 @@ function formatIpv6(groups: readonly number[]): string {
   }
   const hex = groups.map((group) => group.toString(16));
   if (bestStart < 0) return hex.join(':');
-  return (
-    hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLength).join(':')
-  );
+  return hex.slice(0, bestStart).join(':') + '::' + hex.slice(bestStart + bestLength).join(':');
 }
 
 /**

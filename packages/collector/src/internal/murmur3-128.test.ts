@@ -37,21 +37,26 @@ describe('murmur3x64_128', () => {
       hashes.set(murmur3x64_128(key.subarray(0, i), 256 - i), i * 16);
     }
     const final = murmur3x64_128(hashes, 0);
-    const verification = (final[0]! | (final[1]! << 8) | (final[2]! << 16) | (final[3]! << 24)) >>> 0;
+    const verification =
+      (final[0]! | (final[1]! << 8) | (final[2]! << 16) | (final[3]! << 24)) >>> 0;
     expect(verification).toBe(0x6384ba69);
   });
 
   it('hashes only the first `length` bytes and agrees with the byte-array form', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 80 }), fc.uint8Array({ maxLength: 8 }), (data, junk) => {
-        const padded = new Uint8Array(data.length + junk.length);
-        padded.set(data);
-        padded.set(junk, data.length);
-        const words = new Int32Array(4);
-        murmur3x64_128Into(padded, data.length, 0, words);
-        const bytes = murmur3x64_128(data);
-        expect(new Uint8Array(words.buffer)).toEqual(bytes);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 80 }),
+        fc.uint8Array({ maxLength: 8 }),
+        (data, junk) => {
+          const padded = new Uint8Array(data.length + junk.length);
+          padded.set(data);
+          padded.set(junk, data.length);
+          const words = new Int32Array(4);
+          murmur3x64_128Into(padded, data.length, 0, words);
+          const bytes = murmur3x64_128(data);
+          expect(new Uint8Array(words.buffer)).toEqual(bytes);
+        },
+      ),
     );
   });
 });
