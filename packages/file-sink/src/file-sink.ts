@@ -234,7 +234,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     });
   }
   const codec = options.codec ?? 'null';
-  if (codec !== 'null' && codec !== 'deflate') {
+  if (!(['null', 'deflate'] as readonly string[]).includes(codec)) {
     throw new FileSinkError('invalid_options', `Unknown codec ${JSON.stringify(codec)}.`);
   }
   const deflateLevel = options.deflateLevel ?? 6;
@@ -249,7 +249,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   const maxBufferedBytes = positive('maxBufferedBytes', options.maxBufferedBytes, 8 * 1024 * 1024);
   const retryDelayMs = positive('retryDelayMs', options.retryDelayMs, 100);
   const layout = options.subdirectories ?? 'none';
-  if (layout !== 'none' && layout !== 'date' && layout !== 'hour') {
+  if (!(['none', 'date', 'hour'] as readonly string[]).includes(layout)) {
     throw new FileSinkError('invalid_options', `Unknown subdirectories ${JSON.stringify(layout)}.`);
   }
   const prefix = options.prefix ?? 'tributary';
@@ -324,10 +324,10 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
 
   // --- encoding -------------------------------------------------------------------------------
 
-  function ensureCapacity(extra: number): void {
-    if (pendingLength + extra <= pending.buf.length) return;
+  // Grows the buffer to at least `needed` bytes, keeping what it holds.
+  function grow(needed: number): void {
     let size = pending.buf.length * 2;
-    while (size < pendingLength + extra) size *= 2;
+    while (size < needed) size *= 2;
     const next = Buffer.allocUnsafe(size);
     pending.buf.copy(next, 0, 0, pendingLength);
     pending.buf = next;
@@ -345,7 +345,8 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
             pending.ends.push(end);
             break;
           }
-          ensureCapacity(-end);
+          // avsc returns minus the bytes missing past the end of the buffer.
+          grow(pending.buf.length - end);
         }
       }
     } catch (cause) {
@@ -718,14 +719,18 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     return opening;
   }
 
-  async function write(records: readonly SinkRecord<TRecord>[]): Promise<void> {
+  function assertOpen(): void {
     if (closing) throw new FileSinkError('closed', 'The file sink is closed.');
+  }
+
+  async function write(records: readonly SinkRecord<TRecord>[]): Promise<void> {
+    assertOpen();
     await open();
     while (!closing && isFull()) {
       await new Promise<void>((resolve) => drainWaiters.push(resolve));
     }
     // Checked again after every await: records encoded once close() has synced would be lost.
-    if (closing) throw new FileSinkError('closed', 'The file sink is closed.');
+    assertOpen();
     if (records.length === 0) return;
     encodeAll(records);
     m.recordsWritten += records.length;

@@ -119,7 +119,7 @@ export async function scanContainer(handle: ReadableHandle, size: number): Promi
     if (headerBuf.length < MAGIC.length || !headerBuf.subarray(0, 4).equals(MAGIC))
       return NO_HEADER;
     try {
-      decoded = getHeaderType().decode(headerBuf, 0) as { value: unknown; offset: number };
+      decoded = getHeaderType().decode(headerBuf, 0);
     } catch {
       return NO_HEADER;
     }
