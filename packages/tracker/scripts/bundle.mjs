@@ -1,0 +1,67 @@
+// Builds the drop-in script and measures what the tracker costs a page: the minified IIFE with
+// every feature, and an ESM bundle of only createTracker + pageView + signal, as a user's bundler
+// (esbuild, minify, browser, es2020) would make it. Sizes are gzip -9 bytes.
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { minify } from 'terser';
+
+const root = new URL('..', import.meta.url).pathname;
+
+/** Bytes of `text` after gzip -9. */
+export function gzipSize(text) {
+  return gzipSync(Buffer.from(text), { level: 9 }).length;
+}
+
+/** The drop-in script: an esbuild IIFE bundle of src/tributary.ts, minified by terser. */
+export async function buildScript() {
+  const result = await build({
+    entryPoints: [root + 'src/tributary.ts'],
+    absWorkingDir: root,
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    conditions: ['@tributary/source'],
+    write: false,
+    logLevel: 'silent',
+  });
+  const { code } = await minify(result.outputFiles[0].text, {
+    ecma: 2020,
+    toplevel: true,
+    compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true, hoist_funs: true },
+    mangle: { properties: { regex: /^_/ } },
+    format: { comments: false },
+  });
+  return code;
+}
+
+/** An ESM entry that uses only createTracker, pageView and signal. */
+export const CORE_ENTRY = `import { createTracker } from './src/index.ts';
+const tracker = createTracker({ endpoint: 'https://collector.example.com/csc-event' });
+tracker.pageView();
+tracker.signal('signup', { plan: 'pro' });`;
+
+/** Bundles `code` like a user's bundler would: esbuild, minify, browser, es2020. */
+export async function bundleEsm(code) {
+  const result = await build({
+    stdin: { contents: code, resolveDir: root, loader: 'ts' },
+    absWorkingDir: root,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    conditions: ['@tributary/source'],
+    write: false,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const [meta] = Object.values(result.metafile.outputs);
+  return {
+    text: result.outputFiles[0].text,
+    inputs: Object.fromEntries(
+      Object.entries(meta.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput]),
+    ),
+  };
+}

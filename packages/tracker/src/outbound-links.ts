@@ -1,0 +1,49 @@
+import type { TrackerFeature } from './tracker';
+
+/** Options of {@link trackOutboundLinks}. */
+export interface TrackOutboundLinksOptions {
+  /**
+   * The event type signalled, with parameters `{ href }`.
+   * @default 'outboundLink'
+   */
+  eventType?: string;
+  /**
+   * The longest a navigation in the same tab waits for the event to be delivered, in ms.
+   * @default 1000
+   */
+  timeout?: number;
+}
+
+/**
+ * Outbound-link tracking: a click on a link to another host signals `outboundLink` with `{ href }`
+ * and, when the link would leave this tab, holds the navigation until the event is delivered (or
+ * `timeout` passes). Clicks the page already handled (`defaultPrevented`), modified clicks and links
+ * opening elsewhere are signalled without delay.
+ * @example createTracker({ features: [trackOutboundLinks()] })
+ */
+export function trackOutboundLinks(options: TrackOutboundLinksOptions = {}): TrackerFeature {
+  return ({ window: w, tracker }) => {
+    w.document.addEventListener('click', (event) => {
+      const link = (event.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
+      if (!link || link.host == w.location.host || !/^https?:$/.test(link.protocol)) return;
+      const { href } = link;
+      tracker.signal(options.eventType ?? 'outboundLink', { href });
+      if (
+        event.defaultPrevented ||
+        event.button ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.shiftKey ||
+        event.altKey ||
+        (link.target && link.target != '_self') ||
+        link.hasAttribute('download')
+      )
+        return;
+      event.preventDefault();
+      tracker.flush();
+      tracker.whenCommitted(() => {
+        w.location.href = href;
+      }, options.timeout ?? 1000);
+    });
+  };
+}

@@ -1,0 +1,364 @@
+import type { EventMap, SignalArgs, UntypedEvents } from '@tributary/schema';
+import {
+  createEventId,
+  createIdentifier,
+  createPageViewId,
+  encodeEventQuery,
+  type JsonValue,
+  type RandomBytes,
+} from '@tributary/schema/protocol';
+
+/**
+ * An optional capability (SPA page views, outbound links, consent, reliable delivery…), installed
+ * by {@link createTracker}. Features are separate imports so a bundle carries only those it uses.
+ */
+export type TrackerFeature = (context: TrackerContext) => void;
+
+/** Called once an event has been delivered, has failed for good, or was dropped. */
+export type Committed = () => void;
+
+/**
+ * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps
+ * or swaps them (consent wraps `send` and `save`, reliable delivery replaces `deliver` and `flush`).
+ */
+export interface TrackerContext {
+  /** The tracker being built. */
+  readonly tracker: Tracker;
+  /** The options the tracker was created with. */
+  readonly options: TrackerOptions;
+  /** The window the tracker runs in. */
+  readonly window: Window & typeof globalThis;
+  /** The event URL (`…/csc-event`), without query. */
+  readonly endpoint: string;
+  /** The clock, milliseconds since the epoch. */
+  readonly now: () => number;
+  /** Accepts one encoded `/csc-event` query for delivery (consent wraps this). */
+  send: (query: string, done: Committed) => void;
+  /** Delivers one encoded query; calls `done` once it is committed (delivery features replace this). */
+  deliver: (query: string, done: Committed) => void;
+  /** Sends whatever is waiting now, as the page is being hidden or left. */
+  flush: () => void;
+  /** Writes the party and session cookies (a no-op in cookieless mode). */
+  save: () => void;
+  /** Writes (`maxAge` > 0) or deletes (`maxAge` 0) a first-party cookie with the tracker's attributes. */
+  cookie: (name: string, value: string, maxAge: number) => void;
+}
+
+/** Options of {@link createTracker}. */
+export interface TrackerOptions {
+  /**
+   * The URL events are sent to with `GET ?<query>`: a Divolte collector's `/csc-event`.
+   * @default '/csc-event'
+   */
+  endpoint?: string;
+  /**
+   * Features to install, e.g. `[trackNavigation(), reliableDelivery()]`.
+   * @default []
+   */
+  features?: readonly TrackerFeature[];
+  /**
+   * Whether a `pageView` is signalled when a page view starts: on load once the page is visible
+   * (not while prerendered or in a background tab), and on a restore from the back/forward cache.
+   * @default true
+   */
+  autoPageView?: boolean;
+  /**
+   * A page-view id supplied by the server for the first page view (divolte.js's `#<id>`).
+   * @default a new random id
+   */
+  pageViewId?: string;
+  /**
+   * Keep ids in memory only: no cookie is read or written; each page load is a new party.
+   * @default false
+   */
+  cookieless?: boolean;
+  /**
+   * The party (visitor) cookie.
+   * @default '_dvp'
+   */
+  partyCookie?: string;
+  /**
+   * The session cookie.
+   * @default '_dvs'
+   */
+  sessionCookie?: string;
+  /**
+   * Seconds a party id lives without activity.
+   * @default 63072000 (730 days)
+   */
+  partyTimeout?: number;
+  /**
+   * Seconds a session lives without activity; checked again before every event.
+   * @default 1800 (30 minutes)
+   */
+  sessionTimeout?: number;
+  /**
+   * The `domain` attribute of the cookies, to share ids across subdomains.
+   * @default none (host-only cookies)
+   */
+  cookieDomain?: string;
+  /**
+   * Milliseconds the built-in image queue waits for one event before it moves on.
+   * @default 750
+   */
+  eventTimeout?: number;
+  /**
+   * The window to track.
+   * @default globalThis.window
+   */
+  window?: Window & typeof globalThis;
+  /**
+   * The clock, milliseconds since the epoch.
+   * @default Date.now
+   */
+  now?: () => number;
+  /**
+   * Source of random bytes for ids.
+   * @default crypto.getRandomValues
+   */
+  randomBytes?: RandomBytes;
+}
+
+/** A tracker: page views, custom events and the ids it sends them with. */
+export interface Tracker<TEvents extends EventMap = UntypedEvents> {
+  /** Starts a new page view (new page-view id, event counter at 0) and signals `pageView`. */
+  pageView(): string;
+  /**
+   * Signals a custom event with optional JSON parameters; returns its event id, or `null` (and
+   * sends nothing) when `type` is empty.
+   */
+  signal<TType extends keyof TEvents & string>(
+    type: TType,
+    ...parameters: SignalArgs<TEvents, TType>
+  ): string | null;
+  /**
+   * Calls `callback` once every event signalled so far is delivered, has failed or was dropped;
+   * with `timeoutMs`, at the latest after that many milliseconds. Calls it once.
+   */
+  whenCommitted(callback: () => void, timeoutMs?: number): void;
+  /** Sends waiting events now (with reliable delivery: by beacon or keepalive request). */
+  flush(): void;
+  /** The party (visitor) id. */
+  readonly partyId: string;
+  /** The session id; changes when the session expires. */
+  readonly sessionId: string;
+  /** The current page-view id (empty before the first page view). */
+  readonly pageViewId: string;
+  /** Whether this page load found no party cookie. */
+  readonly isNewPartyId: boolean;
+  /** Whether this page load started a session. */
+  readonly isFirstInSession: boolean;
+  /** Whether the first page-view id came from the server. */
+  readonly isServerPageView: boolean;
+}
+
+/**
+ * Creates a tracker. It reads the party and session cookies, signals a `pageView` once the page
+ * is visible (unless `autoPageView` is false), and sends events as Divolte-compatible
+ * `/csc-event` requests.
+ * @example
+ * const tracker = createTracker<InferEvents<typeof events>>({ endpoint: 'https://c.example.com/csc-event' });
+ * tracker.signal('addToCart', { sku: 'A1', quantity: 2 });
+ */
+export function createTracker<TEvents extends EventMap = UntypedEvents>(
+  options: TrackerOptions = {},
+): Tracker<TEvents> {
+  const w = options.window ?? window;
+  const d = w.document;
+  const now = options.now ?? Date.now;
+  const random = options.randomBytes;
+  const cookieless = options.cookieless;
+  const partyName = options.partyCookie ?? '_dvp';
+  const sessionName = options.sessionCookie ?? '_dvs';
+  const sessionMs = (options.sessionTimeout ?? 1800) * 1e3;
+  const timeout = options.eventTimeout ?? 750;
+  const read = (name: string): string | undefined =>
+    cookieless ? undefined : new RegExp('(^|; )' + name + '=([^;]*)').exec(d.cookie)?.[2];
+  const newId = (): string => createIdentifier({ timestamp: now(), ...(random && { randomBytes: random }) });
+
+  const storedParty = read(partyName);
+  const storedSession = read(sessionName);
+  let partyId = storedParty ?? newId();
+  let sessionId = storedSession ?? newId();
+  let newParty = !storedParty;
+  let firstInSession = !storedSession;
+  let serverPageViewId = options.pageViewId;
+  let pageViewId = '';
+  let counter = 0;
+  let last = now();
+  let saved = false;
+  let referrer = d.referrer;
+  let href = '';
+
+  // The built-in delivery: divolte.js's strict FIFO of 1×1 images, one in flight, no retries.
+  const queue: [string, Committed][] = [];
+  let busy = false;
+  const pump = (): void => {
+    const item = busy ? undefined : queue.shift();
+    if (!item) return;
+    busy = true;
+    const image = new w.Image();
+    const end = (): void => {
+      if (image.onload) {
+        image.onload = image.onerror = null;
+        clearTimeout(timer);
+        busy = false;
+        pump();
+        item[1]();
+      }
+    };
+    const timer = setTimeout(end, timeout);
+    image.onload = image.onerror = end;
+    image.src = context.endpoint + '?' + item[0];
+  };
+
+  let signalled = 0;
+  let committed = 0;
+  let waiters: [number, () => void][] = [];
+  const check = (): void => {
+    waiters = waiters.filter((waiter) => waiter[0] > committed || (waiter[1](), false));
+  };
+  const commit = (): void => {
+    committed++;
+    check();
+  };
+
+  const signal = (type: string, parameters?: JsonValue): string | null => {
+    if (!type) return null;
+    if (!pageViewId) newPageView();
+    const time = now();
+    const party = read(partyName);
+    const session = read(sessionName);
+    if (party) partyId = party;
+    if (session) sessionId = session;
+    else if (saved || time - last > sessionMs) {
+      sessionId = newId();
+      firstInSession = true;
+    }
+    last = time;
+    context.save();
+    const eventId = createEventId(pageViewId, counter++);
+    const { screen } = w;
+    const query = encodeEventQuery({
+      partyId,
+      sessionId,
+      pageViewId,
+      eventId,
+      clientTimestamp: time,
+      newParty,
+      firstInSession,
+      location: w.location.href,
+      referrer,
+      screenWidth: screen.availWidth,
+      screenHeight: screen.availHeight,
+      devicePixelRatio: w.devicePixelRatio,
+      viewportWidth: w.innerWidth,
+      viewportHeight: w.innerHeight,
+      eventType: type,
+      ...(parameters !== undefined && { parameters }),
+    });
+    newParty = firstInSession = false;
+    signalled++;
+    context.send(query, commit);
+    return eventId;
+  };
+
+  const newPageView = (): void => {
+    pageViewId = serverPageViewId ?? createPageViewId(random);
+    serverPageViewId = undefined;
+    counter = 0;
+    // After an in-page navigation the previous address is the referrer, as for a page load.
+    if (href) referrer = href;
+    href = w.location.href;
+  };
+
+  const pageView = (): string => {
+    newPageView();
+    return signal('pageView')!;
+  };
+
+  const tracker: Tracker<TEvents> = {
+    pageView,
+    signal: signal as Tracker<TEvents>['signal'],
+    whenCommitted(callback, timeoutMs) {
+      let fired = false;
+      const fire = (): void => {
+        if (!fired) {
+          fired = true;
+          callback();
+        }
+      };
+      waiters.push([signalled, fire]);
+      if (timeoutMs !== undefined) setTimeout(fire, timeoutMs);
+      check();
+    },
+    flush: () => {
+      context.flush();
+    },
+    get partyId() {
+      return partyId;
+    },
+    get sessionId() {
+      return sessionId;
+    },
+    get pageViewId() {
+      return pageViewId;
+    },
+    isNewPartyId: newParty,
+    isFirstInSession: firstInSession,
+    isServerPageView: !!serverPageViewId,
+  };
+
+  const cookie = (name: string, value: string, maxAge: number): void => {
+    if (!cookieless)
+      d.cookie =
+        name +
+        '=' +
+        value +
+        ';path=/;max-age=' +
+        maxAge +
+        ';SameSite=Lax' +
+        (w.location.protocol == 'https:' ? ';Secure' : '') +
+        (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
+  };
+
+  const context: TrackerContext = {
+    tracker: tracker as unknown as Tracker,
+    options,
+    window: w,
+    endpoint: options.endpoint ?? '/csc-event',
+    now,
+    send: (query, done) => {
+      context.deliver(query, done);
+    },
+    deliver: (query, done) => {
+      queue.push([query, done]);
+      pump();
+    },
+    flush: () => undefined,
+    save: () => {
+      saved = !cookieless;
+      cookie(partyName, partyId, options.partyTimeout ?? 63072000);
+      cookie(sessionName, sessionId, sessionMs / 1e3);
+    },
+    cookie,
+  };
+  for (const feature of options.features ?? []) feature(context);
+
+  if (options.autoPageView ?? true) {
+    let started = false;
+    const start = (): void => {
+      if (!started && d.visibilityState == 'visible' && !(d as { prerendering?: boolean }).prerendering) {
+        started = true;
+        pageView();
+      }
+    };
+    start();
+    d.addEventListener('visibilitychange', start);
+    d.addEventListener('prerenderingchange', start);
+    w.addEventListener('pageshow', (event) => {
+      if (event.persisted) pageView();
+    });
+  }
+  return tracker;
+}

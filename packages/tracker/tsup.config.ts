@@ -1,0 +1,4 @@
+import { defineConfig } from 'tsup';
+import { definePackageBuild } from '../../tsup.preset';
+
+export default defineConfig(definePackageBuild({ entry: { index: 'src/index.ts' }, platform: 'browser' }));
