@@ -1,7 +1,8 @@
 // Divolte's JSON-to-Avro coercion (its Jackson-based AvroGenericRecordMapper with the features it
 // enables: single values accepted as arrays, one-element arrays unwrapped, unknown enum symbols as
 // null, unknown properties ignored). A value that does not fit gives FAIL; the caller leaves the
-// field unset, as Divolte does.
+// field unset, as Divolte does. Divolte leaves READ_UNKNOWN_ENUM_VALUES_AS_NULL off, so an unknown
+// enum symbol fails too. (The dossier's "unknown symbol gives null" needs that feature on.)
 import type { JsonValue } from '@tributary/schema';
 import type { Type } from 'avsc';
 import { javaDoubleToString, jsonAsText } from './java-text';
@@ -108,7 +109,7 @@ function scalar(json: JsonValue, type: Avro): unknown {
       return bytes.subarray(0, size);
     }
     case 'enum':
-      return typeof json === 'string' && type.symbols?.includes(json) === true ? json : null;
+      return typeof json === 'string' && type.symbols?.includes(json) === true ? json : FAIL;
     default:
       return FAIL;
   }
@@ -121,11 +122,7 @@ export function jsonToAvro(json: JsonValue, type: Type): unknown {
     const branch = trivialUnionBranch(type);
     if (branch === undefined) return FAIL;
     if (json === null) return avro.types.some((t) => t.typeName === 'null') ? null : FAIL;
-    const value = jsonToAvro(json, branch);
-    // An unknown enum symbol reads as null, which only a nullable union can hold.
-    return value === null && branch.typeName === 'enum' && !avro.types.some((t) => t.typeName === 'null')
-      ? FAIL
-      : value;
+    return jsonToAvro(json, branch);
   }
   switch (type.typeName) {
     case 'null':
@@ -165,8 +162,7 @@ export function jsonToAvro(json: JsonValue, type: Type): unknown {
       if (json === null) return FAIL;
       const unwrapped = Array.isArray(json) ? (json.length === 1 ? json[0]! : FAIL) : json;
       if (unwrapped === FAIL || Array.isArray(unwrapped)) return FAIL;
-      const value = scalar(unwrapped, avro);
-      return value === null && type.typeName === 'enum' ? null : value;
+      return scalar(unwrapped, avro);
     }
   }
 }
