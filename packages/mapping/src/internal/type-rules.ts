@@ -20,6 +20,8 @@ const UNMAPPABLE: Partial<Record<ValueKind, string>> = {
   match: 'a regular-expression match cannot be mapped directly; map .matches() or .group(…)',
 };
 
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
 /** Describes an avsc type briefly for messages. */
 export function describeType(type: Type): string {
   return JSON.stringify(type.schema());
@@ -42,12 +44,15 @@ export function typeMismatch(kind: ValueKind, itemKind: ValueKind | undefined, t
   }
   const primitive = PRIMITIVE[kind];
   if (primitive !== undefined) {
-    return target.typeName === primitive ? undefined : `a ${kind} value needs a ${primitive} field, not ${describeType(type)}`;
+    return target.typeName === primitive
+      ? undefined
+      : `${article(kind)} ${kind} value needs ${article(primitive)} ${primitive} field, not ${describeType(type)}`;
   }
   if (kind === 'list') {
     if (target.typeName !== 'array') return `a list needs an array field, not ${describeType(type)}`;
     const items = (target as Type & { itemsType: Type }).itemsType;
-    return itemKind === undefined ? undefined : typeMismatch(itemKind, undefined, items);
+    const problem = itemKind === undefined ? undefined : typeMismatch(itemKind, undefined, items);
+    return problem === undefined ? undefined : `its items: ${problem}`;
   }
   if (kind === 'query') {
     const values = (target as Type & { valuesType?: Type }).valuesType;
