@@ -49,7 +49,7 @@ async function viaSink(codec: 'null' | 'deflate') {
 
 const options = { time: 4000, iterations: 8, warmupIterations: 2 };
 
-describe('write 10,000 Divolte records (~4 MB), fsync every 1,000', () => {
+describe('write 10,000 Divolte records (4.7 MB), fsync every 1,000', () => {
   bench(
     'baseline: raw write + fdatasync of the same Avro bytes',
     async () => {

@@ -218,6 +218,20 @@ describe('createFileSink', () => {
     expect(listFiles(dirs.pub)).toHaveLength(1);
   });
 
+  it('rejects open and write with an io error when a directory cannot be made', async () => {
+    dirs = createTempDirs();
+    mkdirSync(dirs.root, { recursive: true });
+    writeFileSync(join(dirs.root, 'file'), 'x');
+    const sink = createFileSink({
+      schema: divolteEventRecord,
+      workingDirectory: join(dirs.root, 'file', 'work'),
+      publishDirectory: dirs.pub,
+    });
+    await expect(sink.open()).rejects.toMatchObject({ name: 'FileSinkError', code: 'io' });
+    await expect(sink.write(divolteBatch(0, 1))).rejects.toMatchObject({ code: 'io' });
+    expect(sink.metrics().recordsWritten).toBe(0);
+  });
+
   it('validates its options', () => {
     dirs = createTempDirs();
     const base = {
