@@ -1,5 +1,5 @@
 import type { AvroRecordSchema, Issue } from '@tributary/schema';
-import { avro, defineRecord, field } from '@tributary/schema';
+import { avro, defineRecord, field, type InferRecord } from '@tributary/schema';
 import { describe, expect, it, vi } from 'vitest';
 import { createMapper, type MappingBuilder } from './create-mapper';
 import { digest } from './digest';
@@ -43,7 +43,7 @@ const probe = defineRecord({
   },
 });
 
-function run(mapping: (builder: MappingBuilder<(typeof probe)['__value'] & object>) => void, event = browserEvent()) {
+function run(mapping: (builder: MappingBuilder<InferRecord<typeof probe>>) => void, event = browserEvent()) {
   const mapper = createMapper({ schema: probe, mapping });
   const result = mapper(event);
   if (!result.ok || result.dropped) throw new Error(JSON.stringify(result));
@@ -188,12 +188,13 @@ describe('validation when the mapping is built', () => {
 
 describe('control flow', () => {
   it('when … apply runs only for a present true', () => {
-    const mapping = ({ map, when }: MappingBuilder<Record<string, unknown>>) => {
-      when(T(true)).apply(() => map('yes').onto('a'));
-      when(T(false)).apply(() => map('no').onto('b'));
-      when(T(undefined)).apply(() => map('absent').onto('c'));
-    };
-    expect(run(mapping)).toMatchObject({ a: 'yes', b: null, c: null });
+    expect(
+      run(({ map, when }) => {
+        when(T(true)).apply(() => map('yes').onto('a'));
+        when(T(false)).apply(() => map('no').onto('b'));
+        when(T(undefined)).apply(() => map('absent').onto('c'));
+      }),
+    ).toMatchObject({ a: 'yes', b: null, c: null });
   });
 
   it('exit leaves the innermost section; at top level it ends the mapping', () => {
