@@ -12,6 +12,23 @@ export function gzipSize(text) {
   return gzipSync(Buffer.from(text), { level: 9 }).length;
 }
 
+const INTERNAL_PROPERTIES = new RegExp(
+  '^(' +
+    [
+      // TrackerOptions and the feature options
+      'endpoint|features|autoPageView|cookieless|partyCookie|sessionCookie|partyTimeout',
+      'sessionTimeout|cookieDomain|eventTimeout|randomBytes|batchEndpoint|maxQueue|maxBatch',
+      'storageKey|retryDelay|maxRetryDelay|respectDoNotTrack|respectGlobalPrivacyControl',
+      'initial|eventType',
+      // TrackerContext
+      'tracker|options|send|save|setCookie|queue|pump|remove|batchSize|transport|retry|changed',
+      // TrackedEvent fields that no public object shares
+      'eventId|clientTimestamp|newParty|firstInSession|screenWidth|screenHeight',
+      'viewportWidth|viewportHeight|parameters|timestamp',
+    ].join('|') +
+    ')$',
+);
+
 /** The drop-in script: an esbuild IIFE bundle of src/tributary.ts, minified by terser. */
 export async function buildScript() {
   const result = await build({
@@ -28,8 +45,16 @@ export async function buildScript() {
   const { code } = await minify(result.outputFiles[0].text, {
     ecma: 2020,
     toplevel: true,
-    compress: { passes: 3, unsafe: true, unsafe_arrows: true, pure_getters: true, hoist_funs: true },
-    mangle: { properties: { regex: /^_/ } },
+    compress: {
+      passes: 3,
+      unsafe: true,
+      unsafe_arrows: true,
+      pure_getters: true,
+      hoist_funs: true,
+    },
+    // Inside the script, option, context and event-field names are private: shorten them. Names
+    // that the page sees (window.tributary, window.divolte) or the DOM owns are not in the list.
+    mangle: { properties: { regex: INTERNAL_PROPERTIES } },
     format: { comments: false },
   });
   return code;

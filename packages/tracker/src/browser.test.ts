@@ -8,7 +8,7 @@ import {
   waitFor,
   type Received,
   type TestServer,
-} from './internal/browser-harness';
+} from '../test/browser-harness';
 import { buildScript } from '../scripts/bundle.mjs';
 
 // Real Chromium, real HTTP: the drop-in script as built for dist/, against a server that decodes
@@ -63,7 +63,9 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     expect(event!.viewportWidth).toBeGreaterThan(0);
     expect(event!.screenWidth).toBeGreaterThan(0);
     const ids = await tab.evaluate(() => {
-      const t = window as unknown as { tributary: { partyId: string; sessionId: string; pageViewId: string } };
+      const t = window as unknown as {
+        tributary: { partyId: string; sessionId: string; pageViewId: string };
+      };
       return [t.tributary.partyId, t.tributary.sessionId, t.tributary.pageViewId];
     });
     expect(ids).toEqual([event!.partyId, event!.sessionId, event!.pageViewId]);
@@ -71,7 +73,12 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     await tab.reload();
     await waitEvents('pageView', 2);
     const second = of('pageView')[1]!;
-    expect(second).toMatchObject({ partyId: event!.partyId, sessionId: event!.sessionId, newParty: false, firstInSession: false });
+    expect(second).toMatchObject({
+      partyId: event!.partyId,
+      sessionId: event!.sessionId,
+      newParty: false,
+      firstInSession: false,
+    });
     expect(second.pageViewId).not.toBe(event!.pageViewId);
   });
 
@@ -86,10 +93,15 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
       big: 12345678901,
       negative: -37,
       flags: [true, false, null],
-      nested: { deeper: { list: [1, 'two', { three: 3 }], empty: {}, none: [] }, text: 'é ü 😀 & = ?' },
+      nested: {
+        deeper: { list: [1, 'two', { three: 3 }], empty: {}, none: [] },
+        text: 'é ü 😀 & = ?',
+      },
     };
     const eventId = await tab.evaluate((p) => {
-      const t = window as unknown as { tributary: { signal: (type: string, p: unknown) => string } };
+      const t = window as unknown as {
+        tributary: { signal: (type: string, p: unknown) => string };
+      };
       return t.tributary.signal('addToCart', p);
     }, parameters);
     await waitEvents('addToCart');
@@ -137,7 +149,13 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     await waitEvents('pageView');
     const first = of('pageView')[0]!;
     const signal = (type: string): Promise<unknown> =>
-      tab.evaluate((t) => (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal(t), type);
+      tab.evaluate(
+        (t) =>
+          (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal(
+            t,
+          ),
+        type,
+      );
     await signal('soon');
     await waitEvents('soon');
     expect(of('soon')[0]).toMatchObject({ sessionId: first.sessionId, firstInSession: false });
@@ -227,7 +245,9 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     // A restore from the cache fires no load event: wait for the commit only.
     await tab.goBack({ waitUntil: 'commit' });
     await waitEvents('pageView', 3);
-    expect(await tab.evaluate(() => (window as unknown as { fromCache?: boolean }).fromCache)).toBe(true);
+    expect(await tab.evaluate(() => (window as unknown as { fromCache?: boolean }).fromCache)).toBe(
+      true,
+    );
     const [a, b, back] = of('pageView');
     expect(new URL(back!.location!).pathname).toBe('/a');
     expect(back!.pageViewId).not.toBe(a!.pageViewId);
@@ -240,12 +260,18 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
   it('holds events until consent is granted, and drops them when it is denied', async () => {
     server.pages.set('/q', page({ consent: 'queue' }));
     await tab.goto(`${server.origin}/q`);
-    await tab.evaluate(() => (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal('early'));
+    await tab.evaluate(() =>
+      (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal(
+        'early',
+      ),
+    );
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(server.events).toHaveLength(0);
     expect(await context.cookies()).toEqual([]);
     await tab.evaluate(() => {
-      (window as unknown as { tributary: { consent: { grant: () => void } } }).tributary.consent.grant();
+      (
+        window as unknown as { tributary: { consent: { grant: () => void } } }
+      ).tributary.consent.grant();
     });
     await waitEvents('early');
     expect(of('pageView')).toHaveLength(1);
@@ -255,28 +281,51 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     // Denied: nothing is sent, the cookies are deleted, and an opt-out survives a reload.
     server.events.length = 0;
     await tab.evaluate(() => {
-      (window as unknown as { tributary: { consent: { optOut: () => void } } }).tributary.consent.optOut();
+      (
+        window as unknown as { tributary: { consent: { optOut: () => void } } }
+      ).tributary.consent.optOut();
     });
     expect(await context.cookies()).toEqual([]);
     await tab.reload();
     await tab.evaluate(() => {
-      const t = (window as unknown as { tributary: { consent: { grant: () => void; state: string }; signal: (t: string) => string } }).tributary;
+      const t = (
+        window as unknown as {
+          tributary: {
+            consent: { grant: () => void; state: string };
+            signal: (t: string) => string;
+          };
+        }
+      ).tributary;
       t.consent.grant();
       t.signal('afterOptOut');
       return t.consent.state;
     });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(server.events).toHaveLength(0);
-    expect(await tab.evaluate(() => (window as unknown as { tributary: { consent: { state: string } } }).tributary.consent.state)).toBe('optedOut');
+    expect(
+      await tab.evaluate(
+        () =>
+          (window as unknown as { tributary: { consent: { state: string } } }).tributary.consent
+            .state,
+      ),
+    ).toBe('optedOut');
 
     server.pages.set('/d', page({ consent: 'drop' }));
     const other = await browser.newContext();
     try {
       const tab2 = await other.newPage();
       await tab2.goto(`${server.origin}/d`);
-      await tab2.evaluate(() => (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal('dropped'));
+      await tab2.evaluate(() =>
+        (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal(
+          'dropped',
+        ),
+      );
       await tab2.evaluate(() => {
-        const t = (window as unknown as { tributary: { consent: { grant: () => void }; signal: (t: string) => string } }).tributary;
+        const t = (
+          window as unknown as {
+            tributary: { consent: { grant: () => void }; signal: (t: string) => string };
+          }
+        ).tributary;
         t.consent.grant();
         t.signal('kept');
       });
@@ -295,7 +344,9 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     server.pages.set('/g', page({ consent: 'queue', gpc: '' }));
     await tab.goto(`${server.origin}/g`);
     await tab.evaluate(() => {
-      (window as unknown as { tributary: { consent: { grant: () => void } } }).tributary.consent.grant();
+      (
+        window as unknown as { tributary: { consent: { grant: () => void } } }
+      ).tributary.consent.grant();
     });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(server.events).toHaveLength(0);
@@ -305,9 +356,15 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     server.down = true;
     server.pages.set('/a', page());
     await tab.goto(`${server.origin}/a`);
-    await waitFor(() => server.hits.filter((h) => h.url.startsWith('/t/csc-event')).length >= 2, 8000, 'retries');
+    await waitFor(
+      () => server.hits.filter((h) => h.url.startsWith('/t/csc-event')).length >= 2,
+      8000,
+      'retries',
+    );
     expect(server.events).toHaveLength(0);
-    const attempted = server.hits.filter((h) => h.url.startsWith('/t/csc-event')).map((h) => new URL(h.url, server.origin).searchParams.get('e'));
+    const attempted = server.hits
+      .filter((h) => h.url.startsWith('/t/csc-event'))
+      .map((h) => new URL(h.url, server.origin).searchParams.get('e'));
     expect(new Set(attempted).size).toBe(1);
     server.down = false;
     await waitEvents('pageView', 1, 15_000);
@@ -318,18 +375,24 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     server.down = true;
     server.pages.set('/a', page());
     await tab.goto(`${server.origin}/a`);
-    const eventId = await tab.evaluate(() => (window as unknown as { tributary: { signal: (t: string, p: unknown) => string } }).tributary.signal('offline', { n: 1 }));
-    const stored = await tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('_dvq')).map((k) => localStorage.getItem(k)));
+    const eventId = await tab.evaluate(() =>
+      (
+        window as unknown as { tributary: { signal: (t: string, p: unknown) => string } }
+      ).tributary.signal('offline', { n: 1 }),
+    );
+    const stored = await tab.evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('_dvq'))
+        .map((k) => localStorage.getItem(k)),
+    );
     expect(stored.join()).toContain(encodeURIComponent(eventId));
     await tab.reload();
     server.down = false;
     await waitEvents('offline', 1, 15_000);
     expect(of('offline')[0]).toMatchObject({ eventId, parameters: { n: 1 }, corrupt: false });
     await waitEvents('pageView', 2, 15_000);
-    await waitFor(async () => true);
-    await waitFor(() => true);
-    const left = await tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('_dvq')).length);
-    expect(left).toBe(0);
+    // Once delivered, nothing is left in storage.
+    await tab.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith('_dvq')));
   }, 40_000);
 
   it('delivers what is still queued on pagehide by navigator.sendBeacon (batch mode)', async () => {
@@ -347,7 +410,8 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     expect(of('pageView')[0]!.method).toBe('POST');
     server.stallBatches = true;
     await tab.evaluate(() => {
-      const t = (window as unknown as { tributary: { signal: (t: string, p?: unknown) => string } }).tributary;
+      const t = (window as unknown as { tributary: { signal: (t: string, p?: unknown) => string } })
+        .tributary;
       t.signal('stuck');
       setTimeout(() => {
         t.signal('queued', { i: 1 });
@@ -373,7 +437,11 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     await tab.waitForURL(external);
     const event = of('outboundLink')[0];
     expect(event).toMatchObject({ parameters: { href: external } });
-    const order = server.hits.map((h) => (h.url === '/landing' ? 'landing' : h.url.includes('t=outboundLink') ? 'event' : null)).filter(Boolean);
+    const order = server.hits
+      .map((h) =>
+        h.url === '/landing' ? 'landing' : h.url.includes('t=outboundLink') ? 'event' : null,
+      )
+      .filter(Boolean);
     expect(order).toEqual(['event', 'landing']);
   });
 
@@ -384,18 +452,20 @@ describe.skipIf(!available)('the drop-in script in Chromium', () => {
     const divolte = await tab.evaluate(
       () =>
         new Promise<Record<string, unknown>>((resolve) => {
-          const d = (window as unknown as {
-            divolte: {
-              signal: (t: string, p: unknown) => string;
-              whenCommitted: (cb: () => void, ms?: number) => void;
-              partyId: string;
-              sessionId: string;
-              pageViewId: string;
-              isNewPartyId: boolean;
-              isFirstInSession: boolean;
-              isServerPageView: boolean;
-            };
-          }).divolte;
+          const d = (
+            window as unknown as {
+              divolte: {
+                signal: (t: string, p: unknown) => string;
+                whenCommitted: (cb: () => void, ms?: number) => void;
+                partyId: string;
+                sessionId: string;
+                pageViewId: string;
+                isNewPartyId: boolean;
+                isFirstInSession: boolean;
+                isServerPageView: boolean;
+              };
+            }
+          ).divolte;
           const eventId = d.signal('legacy', { a: 1 });
           d.whenCommitted(() => {
             resolve({

@@ -10,32 +10,32 @@ export interface ConsentOptions {
    * written) and sends them on `grant()`; `drop` discards them.
    * @default 'queue'
    */
-  pending?: 'queue' | 'drop';
+  pending?: 'queue' | 'drop' | undefined;
   /**
    * The state to start in, when the page already knows the visitor's choice.
    * @default 'pending'
    */
-  initial?: 'pending' | 'granted' | 'denied';
+  initial?: 'pending' | 'granted' | 'denied' | undefined;
   /**
    * Treat `navigator.doNotTrack == '1'` as a denial.
    * @default false
    */
-  respectDoNotTrack?: boolean;
+  respectDoNotTrack?: boolean | undefined;
   /**
    * Treat `navigator.globalPrivacyControl` as a denial.
    * @default false
    */
-  respectGlobalPrivacyControl?: boolean;
+  respectGlobalPrivacyControl?: boolean | undefined;
   /**
    * Where the opt-out is remembered.
    * @default window.localStorage
    */
-  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+  storage?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
   /**
    * The storage key of the opt-out.
    * @default '_dvo'
    */
-  storageKey?: string;
+  storageKey?: string | undefined;
 }
 
 /** Consent controls; also the {@link TrackerFeature} to pass to `createTracker`. */
@@ -91,8 +91,8 @@ export function createConsent(options: ConsentOptions = {}): Consent {
     forget = () => {
       for (const item of held) item[1]();
       held = [];
-      context.cookie(tracker.partyCookie ?? '_dvp', '', 0);
-      context.cookie(tracker.sessionCookie ?? '_dvs', '', 0);
+      context.setCookie(tracker.partyCookie ?? '_dvp', '', 0);
+      context.setCookie(tracker.sessionCookie ?? '_dvs', '', 0);
     };
     context.save = () => {
       if (state == 'granted') save();

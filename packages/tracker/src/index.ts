@@ -2,12 +2,7 @@
  * `@tributary/tracker`: the browser tag. `createTracker` is the core (page views, custom events,
  * ids and cookies, Divolte-compatible delivery); each feature is a separate import.
  */
-export {
-  createConsent,
-  type Consent,
-  type ConsentOptions,
-  type ConsentState,
-} from './consent';
+export { createConsent, type Consent, type ConsentOptions, type ConsentState } from './consent';
 export { trackNavigation, type TrackNavigationOptions } from './navigation';
 export { trackOutboundLinks, type TrackOutboundLinksOptions } from './outbound-links';
 export { reliableDelivery, type ReliableDeliveryOptions } from './reliable-delivery';

@@ -6,7 +6,7 @@ export interface TrackNavigationOptions {
    * Whether a change of the `#fragment` alone is a new page view (hash-routed apps).
    * @default false
    */
-  hash?: boolean;
+  hash?: boolean | undefined;
 }
 
 /**

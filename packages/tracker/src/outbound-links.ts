@@ -6,12 +6,12 @@ export interface TrackOutboundLinksOptions {
    * The event type signalled, with parameters `{ href }`.
    * @default 'outboundLink'
    */
-  eventType?: string;
+  eventType?: string | undefined;
   /**
    * The longest a navigation in the same tab waits for the event to be delivered, in ms.
    * @default 1000
    */
-  timeout?: number;
+  timeout?: number | undefined;
 }
 
 /**
@@ -24,7 +24,9 @@ export interface TrackOutboundLinksOptions {
 export function trackOutboundLinks(options: TrackOutboundLinksOptions = {}): TrackerFeature {
   return ({ window: w, tracker }) => {
     w.document.addEventListener('click', (event) => {
-      const link = (event.target as Element | null)?.closest?.('a[href]') as HTMLAnchorElement | null;
+      const link = (event.target as Element | null)?.closest?.(
+        'a[href]',
+      ) as HTMLAnchorElement | null;
       if (!link || link.host == w.location.host || !/^https?:$/.test(link.protocol)) return;
       const { href } = link;
       tracker.signal(options.eventType ?? 'outboundLink', { href });

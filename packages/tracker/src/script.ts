@@ -1,11 +1,10 @@
-import { createConsent } from './consent';
+import { createConsent, type Consent } from './consent';
 import { trackNavigation } from './navigation';
 import { trackOutboundLinks } from './outbound-links';
 import { reliableDelivery } from './reliable-delivery';
 import { createTracker, type Tracker, type TrackerFeature } from './tracker';
-import type { Consent } from './consent';
 
-/** What the drop-in script puts on `window`. */
+/** What the drop-in script puts on `window.tributary`. */
 export interface TributaryGlobal extends Tracker {
   /** The consent controls, when the script tag asks for consent (`data-consent`). */
   consent?: Consent;
@@ -14,50 +13,51 @@ export interface TributaryGlobal extends Tracker {
 type Globals = Window & typeof globalThis & { tributary?: TributaryGlobal; divolte?: Tracker };
 
 /**
- * Starts the drop-in script from the `data-` attributes of its own `<script>` tag. Events go to the
- * directory the script was loaded from plus `csc-event`, as with divolte.js, unless `data-endpoint`
- * says otherwise; a `#<id>` after the script URL is a page-view id supplied by the server.
+ * Starts the drop-in script from the `data-` attributes of its own `<script>` tag and exposes it as
+ * `window.tributary` (and `window.divolte` with `data-divolte`). Events go to the directory the
+ * script was loaded from plus `csc-event`, as with divolte.js, unless `data-endpoint` says
+ * otherwise; a `#<id>` after the script URL is a page-view id supplied by the server. Does nothing
+ * when the page already has a `window.tributary`.
  */
 export function startScript(w: Globals): void {
   const script = w.document.currentScript as HTMLScriptElement | null;
   if (w.tributary || !script) return;
-  const data = script.dataset;
+  const data = (name: string): string | undefined =>
+    script.getAttribute('data-' + name) ?? undefined;
+  const flag = (name: string): boolean => (data(name) ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
   const base = url.replace(/[?].*/, '').replace(/[^/]*$/, '');
+  const consentMode = data('consent');
+  const spa = data('spa');
+  const batch = data('batch');
   const features: TrackerFeature[] = [];
-  const flag = (value: string | undefined): boolean => value != null && value != 'false';
-  let consent: Consent | undefined;
-  if (data.consent)
+  const consent =
+    consentMode &&
+    createConsent({
+      pending: consentMode == 'drop' ? 'drop' : 'queue',
+      respectDoNotTrack: flag('dnt'),
+      respectGlobalPrivacyControl: flag('gpc'),
+    });
+  if (consent) features.push(consent);
+  if (spa != 'false') features.push(trackNavigation({ hash: spa == 'hash' }));
+  if (flag('outbound')) features.push(trackOutboundLinks());
+  if (data('queue') != 'false')
     features.push(
-      (consent = createConsent({
-        pending: data.consent == 'drop' ? 'drop' : 'queue',
-        respectDoNotTrack: flag(data.dnt),
-        respectGlobalPrivacyControl: flag(data.gpc),
-      })),
+      reliableDelivery({ batchEndpoint: batch == null ? batch : batch || base + 'csc-batch' }),
     );
-  if (data.spa != 'false') features.push(trackNavigation({ hash: data.spa == 'hash' }));
-  if (flag(data.outbound)) features.push(trackOutboundLinks());
-  if (data.queue != 'false')
-    features.push(
-      reliableDelivery(
-        data.batch == null ? {} : { batchEndpoint: data.batch || base + 'csc-batch' },
-      ),
-    );
-  const number = (value: string | undefined): number | undefined =>
-    value ? +value : undefined;
   const tracker: TributaryGlobal = createTracker({
-    endpoint: data.endpoint ?? base + 'csc-event',
+    endpoint: data('endpoint') ?? base + 'csc-event',
     features,
-    autoPageView: data.autoPageView != 'false',
-    cookieless: flag(data.cookieless),
-    ...(pageViewId && { pageViewId }),
-    ...(data.partyCookie && { partyCookie: data.partyCookie }),
-    ...(data.sessionCookie && { sessionCookie: data.sessionCookie }),
-    ...(data.cookieDomain && { cookieDomain: data.cookieDomain }),
-    ...(number(data.partyTimeout) && { partyTimeout: number(data.partyTimeout)! }),
-    ...(number(data.sessionTimeout) && { sessionTimeout: number(data.sessionTimeout)! }),
+    autoPageView: data('auto-page-view') != 'false',
+    cookieless: flag('cookieless'),
+    pageViewId,
+    partyCookie: data('party-cookie'),
+    sessionCookie: data('session-cookie'),
+    cookieDomain: data('cookie-domain'),
+    partyTimeout: +data('party-timeout')! || undefined,
+    sessionTimeout: +data('session-timeout')! || undefined,
   });
   if (consent) tracker.consent = consent;
   w.tributary = tracker;
-  if (flag(data.divolte)) w.divolte ??= tracker;
+  if (flag('divolte')) w.divolte ??= tracker;
 }

@@ -1,4 +1,5 @@
 import type { EventMap, SignalArgs, UntypedEvents } from '@tributary/schema';
+import { sendImage } from './internal/image';
 import {
   createEventId,
   createIdentifier,
@@ -17,9 +18,13 @@ export type TrackerFeature = (context: TrackerContext) => void;
 /** Called once an event has been delivered, has failed for good, or was dropped. */
 export type Committed = () => void;
 
+/** A waiting event: its encoded `/csc-event` query, and whom to tell once it is committed. */
+export type QueueItem = [query: string, done?: Committed];
+
 /**
  * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps
- * or swaps them (consent wraps `send` and `save`, reliable delivery replaces `deliver` and `flush`).
+ * or swaps them (consent wraps `send` and `save`; reliable delivery sets `transport`, `retry`,
+ * `changed` and `flush`).
  */
 export interface TrackerContext {
   /** The tracker being built. */
@@ -32,16 +37,31 @@ export interface TrackerContext {
   readonly endpoint: string;
   /** The clock, milliseconds since the epoch. */
   readonly now: () => number;
-  /** Accepts one encoded `/csc-event` query for delivery (consent wraps this). */
+  /** Accepts one encoded `/csc-event` query: queues it and starts delivery (consent wraps this). */
   send: (query: string, done: Committed) => void;
-  /** Delivers one encoded query; calls `done` once it is committed (delivery features replace this). */
-  deliver: (query: string, done: Committed) => void;
+  /** The waiting events, oldest first; the head `batchSize` ones may be in flight. */
+  readonly queue: QueueItem[];
+  /** Sends the head of the queue unless a request is in flight. */
+  readonly pump: () => void;
+  /** Takes events off the queue and calls their `done`. */
+  readonly remove: (items: QueueItem[]) => void;
+  /** How many events one request carries. */
+  batchSize: number;
+  /** Sends encoded events in one request and reports whether the collector took them. */
+  transport: (queries: string[], callback: (ok: boolean) => void) => void;
+  /**
+   * After a failed request: schedules `resume` to try the same events again. When unset (the
+   * default, as divolte.js) failed events are dropped.
+   */
+  retry?: ((resume: () => void) => void) | undefined;
+  /** Called after every change of the queue (persistence hooks in here). */
+  changed: () => void;
   /** Sends whatever is waiting now, as the page is being hidden or left. */
   flush: () => void;
   /** Writes the party and session cookies (a no-op in cookieless mode). */
   save: () => void;
   /** Writes (`maxAge` > 0) or deletes (`maxAge` 0) a first-party cookie with the tracker's attributes. */
-  cookie: (name: string, value: string, maxAge: number) => void;
+  setCookie: (name: string, value: string, maxAge: number) => void;
 }
 
 /** Options of {@link createTracker}. */
@@ -50,73 +70,73 @@ export interface TrackerOptions {
    * The URL events are sent to with `GET ?<query>`: a Divolte collector's `/csc-event`.
    * @default '/csc-event'
    */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /**
    * Features to install, e.g. `[trackNavigation(), reliableDelivery()]`.
    * @default []
    */
-  features?: readonly TrackerFeature[];
+  features?: readonly TrackerFeature[] | undefined;
   /**
    * Whether a `pageView` is signalled when a page view starts: on load once the page is visible
    * (not while prerendered or in a background tab), and on a restore from the back/forward cache.
    * @default true
    */
-  autoPageView?: boolean;
+  autoPageView?: boolean | undefined;
   /**
    * A page-view id supplied by the server for the first page view (divolte.js's `#<id>`).
    * @default a new random id
    */
-  pageViewId?: string;
+  pageViewId?: string | undefined;
   /**
    * Keep ids in memory only: no cookie is read or written; each page load is a new party.
    * @default false
    */
-  cookieless?: boolean;
+  cookieless?: boolean | undefined;
   /**
    * The party (visitor) cookie.
    * @default '_dvp'
    */
-  partyCookie?: string;
+  partyCookie?: string | undefined;
   /**
    * The session cookie.
    * @default '_dvs'
    */
-  sessionCookie?: string;
+  sessionCookie?: string | undefined;
   /**
    * Seconds a party id lives without activity.
    * @default 63072000 (730 days)
    */
-  partyTimeout?: number;
+  partyTimeout?: number | undefined;
   /**
    * Seconds a session lives without activity; checked again before every event.
    * @default 1800 (30 minutes)
    */
-  sessionTimeout?: number;
+  sessionTimeout?: number | undefined;
   /**
    * The `domain` attribute of the cookies, to share ids across subdomains.
    * @default none (host-only cookies)
    */
-  cookieDomain?: string;
+  cookieDomain?: string | undefined;
   /**
    * Milliseconds the built-in image queue waits for one event before it moves on.
    * @default 750
    */
-  eventTimeout?: number;
+  eventTimeout?: number | undefined;
   /**
    * The window to track.
    * @default globalThis.window
    */
-  window?: Window & typeof globalThis;
+  window?: (Window & typeof globalThis) | undefined;
   /**
    * The clock, milliseconds since the epoch.
    * @default Date.now
    */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /**
    * Source of random bytes for ids.
    * @default crypto.getRandomValues
    */
-  randomBytes?: RandomBytes;
+  randomBytes?: RandomBytes | undefined;
 }
 
 /** A tracker: page views, custom events and the ids it sends them with. */
@@ -171,10 +191,10 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const partyName = options.partyCookie ?? '_dvp';
   const sessionName = options.sessionCookie ?? '_dvs';
   const sessionMs = (options.sessionTimeout ?? 1800) * 1e3;
-  const timeout = options.eventTimeout ?? 750;
   const read = (name: string): string | undefined =>
     cookieless ? undefined : new RegExp('(^|; )' + name + '=([^;]*)').exec(d.cookie)?.[2];
-  const newId = (): string => createIdentifier({ timestamp: now(), ...(random && { randomBytes: random }) });
+  const newId = (): string =>
+    createIdentifier({ timestamp: now(), ...(random && { randomBytes: random }) });
 
   const storedParty = read(partyName);
   const storedSession = read(sessionName);
@@ -190,26 +210,38 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let referrer = d.referrer;
   let href = '';
 
-  // The built-in delivery: divolte.js's strict FIFO of 1×1 images, one in flight, no retries.
-  const queue: [string, Committed][] = [];
+  // divolte.js's strict FIFO: one request in flight, 1×1 images, no retries unless a feature
+  // plugs them in.
+  const queue: QueueItem[] = [];
   let busy = false;
   const pump = (): void => {
-    const item = busy ? undefined : queue.shift();
-    if (!item) return;
-    busy = true;
-    const image = new w.Image();
-    const end = (): void => {
-      if (image.onload) {
-        image.onload = image.onerror = null;
-        clearTimeout(timer);
-        busy = false;
-        pump();
-        item[1]();
+    if (!busy && queue.length) {
+      busy = true;
+      const batch = queue.slice(0, context.batchSize);
+      context.transport(
+        batch.map((item) => item[0]),
+        (ok) => {
+          const next = (): void => {
+            busy = false;
+            pump();
+          };
+          if (ok || !context.retry) {
+            remove(batch);
+            next();
+          } else context.retry(next);
+        },
+      );
+    }
+  };
+  const remove = (items: QueueItem[]): void => {
+    for (const item of items) {
+      const at = queue.indexOf(item);
+      if (at >= 0) {
+        queue.splice(at, 1);
+        item[1]?.();
       }
-    };
-    const timer = setTimeout(end, timeout);
-    image.onload = image.onerror = end;
-    image.src = context.endpoint + '?' + item[0];
+    }
+    context.changed();
   };
 
   let signalled = 0;
@@ -329,26 +361,36 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     endpoint: options.endpoint ?? '/csc-event',
     now,
     send: (query, done) => {
-      context.deliver(query, done);
-    },
-    deliver: (query, done) => {
       queue.push([query, done]);
+      context.changed();
       pump();
     },
+    queue,
+    pump,
+    remove,
+    batchSize: 1,
+    transport: (queries, callback) => {
+      sendImage(w, context.endpoint + '?' + queries[0]!, options.eventTimeout ?? 750, callback);
+    },
+    changed: () => undefined,
     flush: () => undefined,
     save: () => {
       saved = !cookieless;
       cookie(partyName, partyId, options.partyTimeout ?? 63072000);
       cookie(sessionName, sessionId, sessionMs / 1e3);
     },
-    cookie,
+    setCookie: cookie,
   };
   for (const feature of options.features ?? []) feature(context);
 
   if (options.autoPageView ?? true) {
     let started = false;
     const start = (): void => {
-      if (!started && d.visibilityState == 'visible' && !(d as { prerendering?: boolean }).prerendering) {
+      if (
+        !started &&
+        d.visibilityState == 'visible' &&
+        !(d as { prerendering?: boolean }).prerendering
+      ) {
         started = true;
         pageView();
       }

@@ -119,7 +119,10 @@ export async function startServer(script: string): Promise<TestServer> {
 /** Whether Chromium is there; under CI its absence is an error, never a skip. */
 export function chromiumAvailable(ci: boolean): boolean {
   if (existsSync(CHROMIUM)) return true;
-  if (ci) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).`);
+  if (ci)
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).`,
+    );
   return false;
 }
 
@@ -148,7 +151,11 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /** Polls `predicate` every 25 ms until it holds; fails after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs = 5000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
@@ -157,7 +164,11 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what =
 }
 
 /** An HTML page that loads the tag from `/t/tributary.js` with the given data attributes. */
-export function page(attributes: Record<string, string> = {}, body = '', scriptSuffix = ''): string {
+export function page(
+  attributes: Record<string, string> = {},
+  body = '',
+  scriptSuffix = '',
+): string {
   const data = Object.entries(attributes)
     .map(([key, value]) => ` data-${key}="${value}"`)
     .join('');
