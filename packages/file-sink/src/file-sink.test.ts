@@ -351,6 +351,58 @@ describe('createFileSink', () => {
     expect(numbers(await readAll(dirs.pub))).toEqual(range(0, 12));
     expect(sink.metrics()).toMatchObject({ errors: 3, recordsWritten: 12, filesPublished: 1 });
   });
+
+  it('abandons a file it cannot cut back, publishes it through recovery, and loses nothing', async () => {
+    let writevFailures = 0;
+    let truncateFailures = 0;
+    const broken: FileSinkFileSystem = {
+      ...nodeFileSystem,
+      open: async (path, flags) => {
+        const handle = await nodeFileSystem.open(path, flags);
+        return {
+          writev: async (buffers: Uint8Array[], position: number) => {
+            if (writevFailures > 0) {
+              writevFailures -= 1;
+              await handle.writev([buffers[0]!.subarray(0, 5)], position); // a torn block
+              throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+            }
+            return handle.writev(buffers, position);
+          },
+          read: (b: Uint8Array, o: number, l: number, p: number) => handle.read(b, o, l, p),
+          datasync: () => handle.datasync(),
+          truncate: async (l: number) => {
+            if (truncateFailures > 0) {
+              truncateFailures -= 1;
+              throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+            }
+            await handle.truncate(l);
+          },
+          stat: () => handle.stat(),
+          close: () => handle.close(),
+        };
+      },
+    };
+    const { sink, time } = sinkWith({ fileSystem: broken, syncEveryRecords: 5 });
+    await sink.write(divolteBatch(0, 5));
+    await sink.flush(); // block 1 synced
+    writevFailures = 1;
+    truncateFailures = 1;
+    await sink.write(divolteBatch(5, 10)); // its sync fails in the background
+    await vi.waitFor(() => {
+      expect(sink.metrics().errors).toBe(1);
+    });
+    expect(listFiles(dirs.work)).toHaveLength(1); // abandoned, still .partial, torn
+    expect(sink.metrics()).toMatchObject({ bufferedRecords: 5, recordsSynced: 5 });
+    time.advance(1000);
+    await vi.waitFor(() => {
+      expect(sink.metrics().recordsSynced).toBe(10);
+      expect(sink.metrics().filesRecovered).toBe(1);
+    });
+    await sink.close();
+    expect(listFiles(dirs.work)).toEqual([]);
+    expect(listFiles(dirs.pub)).toHaveLength(2);
+    expect(numbers(await readAll(dirs.pub))).toEqual(range(0, 10));
+  });
 });
 
 describe('recovery at open', () => {

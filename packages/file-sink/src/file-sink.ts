@@ -563,11 +563,16 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       const path = orphans[0]!;
       const name = path.slice(path.lastIndexOf('/') + 1);
       const stamp = ownPartial.exec(name)?.[1];
-      await recoverFile(
-        path,
-        name,
-        (stamp === undefined ? undefined : parseStamp(stamp)) ?? clock(),
-      );
+      try {
+        await recoverFile(
+          path,
+          name,
+          (stamp === undefined ? undefined : parseStamp(stamp)) ?? clock(),
+        );
+      } catch (error) {
+        // Gone already (someone moved it): nothing left to publish. Anything else is retried.
+        if (errorCode(error) !== 'ENOENT') throw error;
+      }
       orphans.shift();
     }
   }
@@ -575,7 +580,12 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   // --- syncing and rolling --------------------------------------------------------------------
 
   async function syncNow(): Promise<void> {
+    await syncPending();
+    // After the new records, so an orphan that cannot be published never holds them back.
     await recoverOrphans();
+  }
+
+  async function syncPending(): Promise<void> {
     if (pending.ends.length === 0) return;
     const batch = takePending();
     let done = 0;
