@@ -21,7 +21,11 @@ export interface CollectorRequest {
   header(name: string): string | undefined;
   /** Every value of a header, in order, by lower-case name. */
   headerValues(name: string): readonly string[] | undefined;
-  /** All headers, lower-case names, every value of repeated headers in order. */
+  /**
+   * All headers, lower-case names, every value of repeated headers in order. The object is handed
+   * to `onEvent` as it is, so it should belong to this request; the core copies it before it
+   * rewrites anything.
+   */
   headers(): Record<string, string[]>;
   /** The size of the header section in bytes (names and values), for the header limit. */
   headerBytes(): number;

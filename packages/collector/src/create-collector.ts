@@ -25,6 +25,7 @@ import {
 } from './metrics';
 import { createNodeHandler, type NodeHandler } from './node-handler';
 import { parseCookies } from './internal/cookies';
+import { hasValidIdentifiers } from './internal/peek-identifiers';
 import { createDuplicateMemory } from './internal/duplicate-memory';
 import { acceptsEncoding, matchesEtag, mediaType } from './internal/http-headers';
 import { anonymiseIpAddress } from './internal/ip-address';
@@ -445,8 +446,9 @@ export function createCollector(options: CollectorOptions): Collector {
       trustedProxies > 0 ? request.headerValues('x-forwarded-for') : undefined,
       trustedProxies,
     );
-    const headers = request.headers();
+    let headers = request.headers();
     if (anonymise) {
+      headers = { ...headers };
       remoteAddress = anonymiseIpAddress(remoteAddress) ?? '';
       for (const name of ADDRESS_HEADERS) Reflect.deleteProperty(headers, name);
       const forwarded = headers['x-forwarded-for'];
@@ -535,6 +537,41 @@ export function createCollector(options: CollectorOptions): Collector {
     return event;
   };
 
+  /** Pixel requests answered and not yet decoded; see {@link handlePixel}. */
+  let deferred: { request: CollectorRequest; query: string; receivedAt: number }[] = [];
+  let deferredScheduled = false;
+
+  /** Decodes one pixel event and queues it; returns the decode issue when it is invalid. */
+  const processPixel = (
+    request: CollectorRequest,
+    query: string,
+    receivedAt: number,
+  ): string | undefined => {
+    const decoded = decodeEventQuery(query);
+    if (!decoded.ok) {
+      state.invalid++;
+      return decoded.issues[0]?.message ?? 'Invalid event.';
+    }
+    const facts = requestFacts(request);
+    const event = verdict(browserEvent(decoded.value, facts, receivedAt), facts);
+    if (event !== undefined) enqueue([event]);
+    return undefined;
+  };
+
+  const processDeferred = (): void => {
+    deferredScheduled = false;
+    const batch = deferred;
+    deferred = [];
+    for (const item of batch) processPixel(item.request, item.query, item.receivedAt);
+  };
+
+  /**
+   * The pixel answers as Divolte does: after the cheap checks (method, revalidation, party and
+   * session ids, queue room) and before the full decode, which runs in a microtask after the
+   * adapter wrote the response. The client (and a closed-loop load) never waits for checksum,
+   * mincode or verdicts. An event whose ids pass but whose full decode fails is counted as
+   * `invalid`; it cannot be answered 4xx any more.
+   */
   const handlePixel = (request: CollectorRequest, query: string): CollectorResponse => {
     if (request.method !== 'GET') return methodNotAllowed('event');
     if (request.header('if-none-match') === SENTINEL_ETAG) {
@@ -542,26 +579,24 @@ export function createCollector(options: CollectorOptions): Collector {
       return respond(PIXEL_NOT_MODIFIED);
     }
     state.received++;
-    const decoded = decodeEventQuery(query);
-    if (!decoded.ok) {
-      state.invalid++;
-      const issue = decoded.issues[0];
-      return reject('invalid_event', issue === undefined ? 'Invalid event.' : issue.message);
-    }
-    const facts = requestFacts(request);
-    const event = verdict(browserEvent(decoded.value, facts, clock()), facts);
-    if (event !== undefined) {
-      if (queue.depth >= maxQueued) {
-        if (pixelQueueFull === 'reject') {
-          state.dropped.queue_full++;
-          return reject('queue_full', 'The collector is busy; retry later.');
-        }
-        state.dropped.queue_full++;
-      } else {
-        enqueue([event]);
+    if (queue.depth + deferred.length >= maxQueued) {
+      state.dropped.queue_full++;
+      if (pixelQueueFull === 'reject') {
+        return reject('queue_full', 'The collector is busy; retry later.');
       }
+      return respond(PIXEL_OK);
     }
-    return respond(PIXEL_OK);
+    if (hasValidIdentifiers(query)) {
+      deferred.push({ request, query, receivedAt: clock() });
+      if (!deferredScheduled) {
+        deferredScheduled = true;
+        queueMicrotask(processDeferred);
+      }
+      return respond(PIXEL_OK);
+    }
+    // Unusual encodings or a bad request: decode now, so a bad one gets its 400 and reason.
+    const issue = processPixel(request, query, clock());
+    return issue === undefined ? respond(PIXEL_OK) : reject('invalid_event', issue);
   };
 
   const bodyFailure = (reason: BodyFailure, limit: number): CollectorResponse =>
@@ -824,6 +859,8 @@ export function createCollector(options: CollectorOptions): Collector {
     },
     close() {
       closing = true;
+      // Pixel events answered in this tick are decoded and queued before the drain is awaited.
+      processDeferred();
       closed ??= (async () => {
         if (bodiesInFlight > 0) {
           await new Promise<void>((resolve) => {

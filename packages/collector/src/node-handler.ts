@@ -49,12 +49,8 @@ class NodeRequest implements CollectorRequest {
   }
 
   headers(): Record<string, string[]> {
-    // A copy: the core may rewrite address headers, and Node caches headersDistinct.
-    const headers: Record<string, string[]> = {};
-    for (const [name, values] of Object.entries(this.#request.headersDistinct)) {
-      if (values !== undefined) headers[name] = values;
-    }
-    return headers;
+    // Node builds this object once per request; the core copies it before rewriting anything.
+    return this.#request.headersDistinct as Record<string, string[]>;
   }
 
   headerBytes(): number {

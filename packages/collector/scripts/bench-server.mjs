@@ -1,0 +1,42 @@
+// One benchmark server in its own process, so the load generator does not share its event loop.
+// `baseline` answers the pixel GIF from a bare node:http handler; `collector` runs the built
+// collector's node:http adapter with a no-op consumer. Plain JS on the built packages: no loader,
+// no transform, what users run. The parent asks for CPU time and RSS over IPC.
+import { createServer } from 'node:http';
+import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX } from '@tributary/schema/protocol';
+import { createCollector } from '../dist/index.js';
+
+const kind = process.argv[2];
+const gif = Buffer.from(TRANSPARENT_GIF_HEX, 'hex');
+const gifHeaders = {
+  'content-type': 'image/gif',
+  'content-length': String(gif.length),
+  etag: SENTINEL_ETAG,
+  'cache-control': 'private, no-cache, proxy-revalidate',
+  pragma: 'no-cache',
+  expires: 'Fri, 14 Apr 1995 11:30:00 GMT',
+};
+
+const handler =
+  kind === 'baseline'
+    ? (_request, response) => {
+        response.writeHead(200, gifHeaders);
+        response.end(gif);
+      }
+    : createCollector({ onEvent: () => undefined }).node;
+
+const server = createServer({ keepAliveTimeout: 60_000 }, handler);
+server.listen(0, '127.0.0.1', () => {
+  process.send?.({ port: server.address().port });
+});
+process.on('message', (message) => {
+  if (message === 'rss') process.send?.({ rss: process.memoryUsage().rss });
+  if (message === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send?.({ cpu: user + system });
+  }
+  if (message === 'stop') {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  }
+});

@@ -1,0 +1,169 @@
+// `pnpm --filter @tributary/collector bench`: pixel GET throughput of the collector (node:http
+// adapter, no-op consumer) against a bare node:http server answering the same GIF. Same load
+// generator (autocannon, keep-alive), same run, 127.0.0.1, alternating rounds so drift hits both.
+// Writes tmp/bench/collector.json at the repository root in Vitest's bench JSON shape. The servers
+// run the built packages (`pnpm bench` builds this one first; turbo builds @tributary/schema).
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeEventQuery } from '@tributary/schema/protocol';
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..', '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 32;
+
+// A realistic tag request: a page view with location, referrer, sizes and parameters, ~600 bytes.
+const pageViewId = '0:AbCdEfGhIjKlMnOpQrStUvWxYz012345';
+const query = encodeEventQuery({
+  partyId: '0:i1t84hgy:5AF359Zjq5kUy98u4wQjlIZzWGhN~GlG',
+  sessionId: '0:i1t84hgy:95CbiPCYln_1e0a6rFvuRkDkeNnc6KC8',
+  pageViewId,
+  eventId: pageViewId + '0',
+  clientTimestamp: 1_414_499_908_146,
+  newParty: false,
+  firstInSession: true,
+  location: 'https://shop.example/products/shoes?color=red&size=42#reviews',
+  referrer: 'https://search.example/results?q=red+shoes',
+  viewportWidth: 1280,
+  viewportHeight: 720,
+  screenWidth: 1920,
+  screenHeight: 1080,
+  devicePixelRatio: 2,
+  eventType: 'pageView',
+  parameters: { category: 'shoes', price: 89.5, tags: ['sale', 'new'] },
+});
+const path = `/csc-event?${query}`;
+const headers = {
+  'user-agent':
+    'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36',
+  accept: 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8',
+  'accept-language': 'en-US,en;q=0.9',
+  referer: 'https://shop.example/products/shoes',
+  cookie:
+    '_dvp=0:i1t84hgy:5AF359Zjq5kUy98u4wQjlIZzWGhN~GlG; _dvs=0:i1t84hgy:95CbiPCYln_1e0a6rFvuRkDkeNnc6KC8',
+};
+
+interface Server {
+  child: ChildProcess;
+  port: number;
+}
+
+function start(kind: 'baseline' | 'collector'): Promise<Server> {
+  const child = fork(join(here, 'bench-server.mjs'), [kind], { execArgv: [] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('message', (message) => {
+      resolve({ child, port: (message as { port: number }).port });
+    });
+  });
+}
+
+function ask(server: Server, what: 'rss' | 'cpu'): Promise<number> {
+  return new Promise((resolve) => {
+    server.child.once('message', (message) => {
+      resolve((message as Record<string, number>)[what]!);
+    });
+    server.child.send(what);
+  });
+}
+
+async function stop(server: Server): Promise<void> {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.send('stop');
+  await exited;
+}
+
+interface Run {
+  samples: number[];
+  /** Server CPU time (user + system) per answered request, µs: robust on a busy machine. */
+  cpuPerRequest: number;
+  non2xx: number;
+  errors: number;
+  rss: number;
+}
+
+async function measure(kind: 'baseline' | 'collector'): Promise<Run> {
+  const server = await start(kind);
+  const url = `http://127.0.0.1:${server.port}${path}`;
+  // A short warm-up so both servers are JIT-compiled before the measured run.
+  await autocannon({ url, headers, connections: CONNECTIONS, duration: 1 });
+  const cpuBefore = await ask(server, 'cpu');
+  const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: SECONDS });
+  const cpu = (await ask(server, 'cpu')) - cpuBefore;
+  const run: Run = {
+    samples: result.requests.total > 0 ? [result.requests.total / SECONDS] : [0],
+    cpuPerRequest: cpu / Math.max(1, result.requests.total),
+    non2xx: result.non2xx,
+    errors: result.errors,
+    rss: await ask(server, 'rss'),
+  };
+  await stop(server);
+  return run;
+}
+
+function summary(values: number[]): { hz: number; rme: number } {
+  const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
+  if (values.length < 2) return { hz: mean, rme: 0 };
+  const variance =
+    values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+  // 95 % margin of the mean, relative, as Vitest reports rme.
+  return { hz: mean, rme: ((1.96 * Math.sqrt(variance)) / Math.sqrt(values.length) / mean) * 100 };
+}
+
+const runs: Record<'baseline' | 'collector', Run[]> = { baseline: [], collector: [] };
+for (let round = 0; round < ROUNDS; round++) {
+  for (const kind of round % 2 === 0
+    ? (['baseline', 'collector'] as const)
+    : (['collector', 'baseline'] as const)) {
+    const run = await measure(kind);
+    runs[kind].push(run);
+    console.log(
+      `round ${round + 1} ${kind}: ${Math.round(run.samples[0]!)} req/s, ${run.cpuPerRequest.toFixed(1)} µs CPU/request, RSS ${(run.rss / 2 ** 20).toFixed(1)} MiB`,
+    );
+  }
+}
+
+const baseline = summary(runs.baseline.flatMap((run) => run.samples));
+const collector = summary(runs.collector.flatMap((run) => run.samples));
+const maxRss = (kind: 'baseline' | 'collector') =>
+  Math.max(...runs[kind].map((run) => run.rss)) / 2 ** 20;
+const failures = [...runs.baseline, ...runs.collector].reduce(
+  (sum, run) => sum + run.non2xx + run.errors,
+  0,
+);
+const ratio = collector.hz / baseline.hz;
+const cpu = (kind: 'baseline' | 'collector') =>
+  runs[kind].reduce((sum, run) => sum + run.cpuPerRequest, 0) / runs[kind].length;
+const notes = [
+  `Ratio ${(ratio * 100).toFixed(1)} % (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s.`,
+  `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
+  `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, baseline ${cpu('baseline').toFixed(1)} µs (CPU ratio ${((cpu('baseline') / cpu('collector')) * 100).toFixed(1)} %).`,
+  `Peak RSS: collector ${maxRss('collector').toFixed(1)} MiB (duplicate memory of 1,000,000 slots = 8 MB included), baseline ${maxRss('baseline').toFixed(1)} MiB.`,
+  `Non-2xx answers and socket errors across all runs: ${failures}.`,
+];
+for (const note of notes) console.log(note);
+
+const report = {
+  files: [
+    {
+      filepath: join(here, 'bench.ts'),
+      groups: [
+        {
+          fullName: 'collector > pixel GET throughput (node:http adapter, no-op consumer)',
+          benchmarks: [
+            { name: 'baseline: bare node:http answering the GIF', ...baseline },
+            { name: 'collector: createCollector().node', ...collector },
+          ],
+          notes,
+        },
+      ],
+    },
+  ],
+};
+mkdirSync(join(root, 'tmp', 'bench'), { recursive: true });
+writeFileSync(join(root, 'tmp', 'bench', 'collector.json'), JSON.stringify(report, null, 2) + '\n');
+console.log('wrote tmp/bench/collector.json');
