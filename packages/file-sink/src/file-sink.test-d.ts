@@ -16,7 +16,7 @@ describe('createFileSink types', () => {
     });
     expectTypeOf(sink).toEqualTypeOf<FileSink<DivolteEventRecord>>();
     expectTypeOf(sink).toExtend<Sink<DivolteEventRecord>>();
-    expectTypeOf(sink.write)
+    expectTypeOf<(typeof sink)['write']>()
       .parameter(0)
       .toEqualTypeOf<readonly SinkRecord<DivolteEventRecord>[]>();
   });

@@ -10,16 +10,12 @@ import {
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineRecord, avro as types } from '@tributary/schema';
-import {
-  createFileSink,
-  FileSinkError,
-  nodeFileSystem,
-  type FileSinkFileSystem,
-  type FileSinkOptions,
-} from './index';
+import { createFileSink, FileSinkError, type FileSinkOptions } from './index';
 import {
   createTempDirs,
   divolteBatch,
+  ioError,
+  withFaults,
   divolteEventRecord,
   listFiles,
   numbers,
@@ -275,23 +271,12 @@ describe('createFileSink', () => {
   it('applies backpressure: write waits while the buffer is full', async () => {
     let release!: () => void;
     let gate = new Promise<void>((r) => (release = r));
-    const slow: FileSinkFileSystem = {
-      ...nodeFileSystem,
-      open: async (path, flags) => {
-        const handle = await nodeFileSystem.open(path, flags);
-        return Object.assign(Object.create(handle) as typeof handle, {
-          writev: (b: Uint8Array[], p: number) => handle.writev(b, p),
-          read: (b: Uint8Array, o: number, l: number, p: number) => handle.read(b, o, l, p),
-          truncate: (l: number) => handle.truncate(l),
-          stat: () => handle.stat(),
-          close: () => handle.close(),
-          datasync: async () => {
-            await gate;
-            await handle.datasync();
-          },
-        });
+    const slow = withFaults({
+      datasync: async (real) => {
+        await gate;
+        await real.datasync();
       },
-    };
+    });
     const { sink } = sinkWith({ fileSystem: slow, maxBufferedBytes: 4000, syncEveryRecords: 1000 });
     await sink.write(divolteBatch(0, 10)); // ~4 KB: full, a sync starts and blocks on the gate
     let resolved = false;
@@ -308,28 +293,17 @@ describe('createFileSink', () => {
 
   it('retries failed syncs with backoff and loses nothing', async () => {
     let failuresLeft = 3;
-    const flaky: FileSinkFileSystem = {
-      ...nodeFileSystem,
-      open: async (path, flags) => {
-        const handle = await nodeFileSystem.open(path, flags);
-        return {
-          writev: async (buffers: Uint8Array[], position: number) => {
-            if (failuresLeft > 0) {
-              failuresLeft -= 1;
-              // A short write, then the disk is full.
-              await handle.writev([buffers[0]!.subarray(0, 3)], position);
-              throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-            }
-            return handle.writev(buffers, position);
-          },
-          read: (b: Uint8Array, o: number, l: number, p: number) => handle.read(b, o, l, p),
-          datasync: () => handle.datasync(),
-          truncate: (l: number) => handle.truncate(l),
-          stat: () => handle.stat(),
-          close: () => handle.close(),
-        };
+    const flaky = withFaults({
+      writev: async (real, buffers, position) => {
+        if (failuresLeft > 0) {
+          failuresLeft -= 1;
+          // A short write, then the disk is full.
+          await real.writev([buffers[0]!.subarray(0, 3)], position);
+          throw ioError('ENOSPC');
+        }
+        return real.writev(buffers, position);
       },
-    };
+    });
     const { sink, time } = sinkWith({ fileSystem: flaky, syncEveryRecords: 5, retryDelayMs: 100 });
     await sink.write(divolteBatch(0, 5)); // the sync fails in the background
     await vi.waitFor(() => {
@@ -355,33 +329,23 @@ describe('createFileSink', () => {
   it('abandons a file it cannot cut back, publishes it through recovery, and loses nothing', async () => {
     let writevFailures = 0;
     let truncateFailures = 0;
-    const broken: FileSinkFileSystem = {
-      ...nodeFileSystem,
-      open: async (path, flags) => {
-        const handle = await nodeFileSystem.open(path, flags);
-        return {
-          writev: async (buffers: Uint8Array[], position: number) => {
-            if (writevFailures > 0) {
-              writevFailures -= 1;
-              await handle.writev([buffers[0]!.subarray(0, 5)], position); // a torn block
-              throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
-            }
-            return handle.writev(buffers, position);
-          },
-          read: (b: Uint8Array, o: number, l: number, p: number) => handle.read(b, o, l, p),
-          datasync: () => handle.datasync(),
-          truncate: async (l: number) => {
-            if (truncateFailures > 0) {
-              truncateFailures -= 1;
-              throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
-            }
-            await handle.truncate(l);
-          },
-          stat: () => handle.stat(),
-          close: () => handle.close(),
-        };
+    const broken = withFaults({
+      writev: async (real, buffers, position) => {
+        if (writevFailures > 0) {
+          writevFailures -= 1;
+          await real.writev([buffers[0]!.subarray(0, 5)], position); // a torn block
+          throw ioError('EIO');
+        }
+        return real.writev(buffers, position);
       },
-    };
+      truncate: async (real, length) => {
+        if (truncateFailures > 0) {
+          truncateFailures -= 1;
+          throw ioError('EIO');
+        }
+        await real.truncate(length);
+      },
+    });
     const { sink, time } = sinkWith({ fileSystem: broken, syncEveryRecords: 5 });
     await sink.write(divolteBatch(0, 5));
     await sink.flush(); // block 1 synced

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import avro from 'avsc';
 import { divolteEventRecord, type DivolteEventRecord } from '@tributary/schema';
 import { createRecordType } from '../src/internal/container.ts';
+import { nodeFileSystem, type FileSinkFileHandle, type FileSinkFileSystem } from '../src/index.ts';
 
 /** A fresh temporary directory with `work/` and `pub/` paths; `cleanup()` removes it. */
 export function createTempDirs() {
@@ -107,3 +108,35 @@ export const numbers = (records: unknown[]): number[] =>
 
 export const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from }, (_, i) => from + i);
+
+/**
+ * Node's file system with some file-handle methods replaced, for fault injection; each
+ * replacement gets the real handle.
+ */
+export function withFaults(faults: {
+  [K in keyof FileSinkFileHandle]?: (
+    real: FileSinkFileHandle,
+    ...args: Parameters<FileSinkFileHandle[K]>
+  ) => ReturnType<FileSinkFileHandle[K]>;
+}): FileSinkFileSystem {
+  return {
+    ...nodeFileSystem,
+    open: async (path, flags) => {
+      const real = await nodeFileSystem.open(path, flags);
+      return {
+        writev: (buffers, position) =>
+          faults.writev ? faults.writev(real, buffers, position) : real.writev(buffers, position),
+        read: (buffer, offset, length, position) => real.read(buffer, offset, length, position),
+        datasync: () => (faults.datasync ? faults.datasync(real) : real.datasync()),
+        truncate: (length) =>
+          faults.truncate ? faults.truncate(real, length) : real.truncate(length),
+        stat: () => real.stat(),
+        close: () => real.close(),
+      };
+    },
+  };
+}
+
+/** An error as Node's file system raises it. */
+export const ioError = (code: string): Error =>
+  Object.assign(new Error(`${code}: simulated failure`), { code });

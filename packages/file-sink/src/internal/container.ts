@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
+import type { FileSinkFileHandle } from '../file-system';
 import { safeLongTypeHook } from './safe-long';
 
 // The Avro object container format (Avro 1.11 specification, "Object Container Files"):
@@ -72,14 +73,7 @@ function decodeVarLong(buf: Uint8Array, pos: number): { value: number; next: num
 }
 
 /** The subset of a file handle that scanning needs. */
-export interface ReadableHandle {
-  read(
-    buffer: Uint8Array,
-    offset: number,
-    length: number,
-    position: number,
-  ): Promise<{ bytesRead: number }>;
-}
+export type ReadableHandle = Pick<FileSinkFileHandle, 'read'>;
 
 async function readAt(handle: ReadableHandle, position: number, length: number): Promise<Buffer> {
   const buffer = Buffer.allocUnsafe(length);
