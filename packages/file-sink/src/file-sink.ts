@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { deflateRaw } from 'node:zlib';
 import type avro from 'avsc';
 import type {
   AvroRecordSchema,
@@ -182,6 +183,9 @@ interface Batch {
 }
 
 const MAX_RETRY_DELAY_MS = 30_000;
+const INITIAL_BUFFER_BYTES = 256 * 1024;
+// zlib's thread pool: deflating a block overlaps with encoding the next records.
+const deflateRawAsync = promisify(deflateRaw);
 const defaultScheduler: FileSinkScheduler = (callback, delayMs) => {
   const timer = setTimeout(callback, delayMs);
   timer.unref();
@@ -287,8 +291,11 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   };
 
   // Records accepted and not yet synced.
-  let pending: Batch = { buf: Buffer.allocUnsafe(64 * 1024), ends: [], firstAt: 0 };
+  let pending: Batch = { buf: Buffer.allocUnsafe(INITIAL_BUFFER_BYTES), ends: [], firstAt: 0 };
   let pendingLength = 0;
+  // The buffer of the last synced batch, reused for the next one: no large allocation per sync.
+  let spare: Buffer | undefined;
+  let inFlightBuffer: Buffer | undefined;
   // Bytes taken out of `pending` by the sync under way: still memory, still counted.
   let inFlightBytes = 0;
   let file: OpenFile | undefined;
@@ -366,11 +373,14 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       ends: pending.ends,
       firstAt: pending.firstAt,
     };
+    inFlightBuffer = pending.buf;
+    const size = Math.max(INITIAL_BUFFER_BYTES, Math.min(pendingLength, maxBufferedBytes));
     pending = {
-      buf: Buffer.allocUnsafe(Math.max(64 * 1024, Math.min(pendingLength, maxBufferedBytes) * 2)),
+      buf: spare && spare.length >= size ? spare : Buffer.allocUnsafe(size),
       ends: [],
       firstAt: 0,
     };
+    spare = undefined;
     pendingLength = 0;
     inFlightBytes = batch.buf.length;
     return batch;
@@ -382,7 +392,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     const start = from === 0 ? 0 : batch.ends[from - 1]!;
     const head = batch.buf.subarray(start);
     const tail = pending.buf.subarray(0, pendingLength);
-    const buf = Buffer.allocUnsafe(Math.max(64 * 1024, (head.length + tail.length) * 2));
+    const buf = Buffer.allocUnsafe(Math.max(INITIAL_BUFFER_BYTES, (head.length + tail.length) * 2));
     head.copy(buf, 0);
     tail.copy(buf, head.length);
     const ends = batch.ends.slice(from).map((e) => e - start);
@@ -460,7 +470,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   async function appendBlock(target: OpenFile, batch: Batch, from: number, to: number) {
     const start = from === 0 ? 0 : batch.ends[from - 1]!;
     const raw = batch.buf.subarray(start, batch.ends[to - 1]);
-    const data = codec === 'deflate' ? deflateRawSync(raw, { level: deflateLevel }) : raw;
+    const data = codec === 'deflate' ? await deflateRawAsync(raw, { level: deflateLevel }) : raw;
     const buffers = [encodeVarLong(to - from), encodeVarLong(data.length), data, target.sync];
     const isFirst = target.bytes === 0;
     if (isFirst) buffers.unshift(target.header);
@@ -627,6 +637,9 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       throw error;
     } finally {
       inFlightBytes = 0;
+      // Its bytes are written or copied back into `pending`: the buffer is free again.
+      spare = inFlightBuffer;
+      inFlightBuffer = undefined;
       wakeWriters();
     }
   }
