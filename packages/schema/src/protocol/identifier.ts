@@ -45,7 +45,7 @@ export interface CreateIdentifierOptions {
    * Source of random bytes.
    * @default `crypto.getRandomValues`
    */
-  randomBytes?: RandomBytes;
+  randomBytes?: RandomBytes | undefined;
 }
 
 /**
