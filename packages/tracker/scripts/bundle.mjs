@@ -21,7 +21,7 @@ const INTERNAL_PROPERTIES = new RegExp(
       'storageKey|retryDelay|maxRetryDelay|respectDoNotTrack|respectGlobalPrivacyControl',
       'initial|eventType',
       // TrackerContext
-      'tracker|options|send|save|setCookie|queue|pump|remove|batchSize|transport|retry|changed',
+      'tracker|options|send|save|setCookie|queue|pump|remove|batchSize|transport|retry|changed|pending',
       // TrackedEvent fields that no public object shares
       'eventId|clientTimestamp|newParty|firstInSession|screenWidth|screenHeight',
       'viewportWidth|viewportHeight|parameters|timestamp',
@@ -54,7 +54,7 @@ export async function buildScript() {
     },
     // Inside the script, option, context and event-field names are private: shorten them. Names
     // that the page sees (window.tributary, window.divolte) or the DOM owns are not in the list.
-    mangle: { properties: { regex: INTERNAL_PROPERTIES } },
+    mangle: { properties: { regex: INTERNAL_PROPERTIES, builtins: true } },
     format: { comments: false },
   });
   return code;

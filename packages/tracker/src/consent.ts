@@ -1,4 +1,4 @@
-import type { Committed, TrackerFeature } from './tracker';
+import type { QueueItem, TrackerContext, TrackerFeature } from './tracker';
 
 /** Where consent stands. `optedOut` is `denied` that persists across page loads. */
 export type ConsentState = 'pending' | 'granted' | 'denied' | 'optedOut';
@@ -62,62 +62,62 @@ export interface Consent extends TrackerFeature {
  */
 export function createConsent(options: ConsentOptions = {}): Consent {
   const key = options.storageKey ?? '_dvo';
-  let state: ConsentState = options.initial ?? 'pending';
-  let held: [string, Committed][] = [];
-  let storage = options.storage;
-  let release = (): void => undefined;
-  let forget = release;
-  const settle = (next: ConsentState): void => {
-    state = next;
-    if (next == 'granted') release();
-    else if (next != 'pending') forget();
-  };
-  const consent = ((context) => {
-    const { window: w, options: tracker } = context;
-    const { send, save } = context;
-    const nav = w.navigator as Navigator & { globalPrivacyControl?: boolean };
-    storage ??= w.localStorage;
-    if (
-      storage.getItem(key) ||
-      (options.respectDoNotTrack && nav.doNotTrack == '1') ||
-      (options.respectGlobalPrivacyControl && nav.globalPrivacyControl)
-    )
-      state = 'optedOut';
-    release = () => {
-      save();
-      for (const [query, done] of held) send(query, done);
+  let held: QueueItem[] = [];
+  let context: TrackerContext | undefined;
+  let send: TrackerContext['send'];
+  let save: TrackerContext['save'];
+  const storage = (): ConsentOptions['storage'] =>
+    options.storage ?? context?.window.localStorage ?? globalThis.localStorage;
+  const set = (state: ConsentState): void => {
+    (consent as { state: ConsentState }).state = state;
+    if (context) {
+      const items = held;
       held = [];
-    };
-    forget = () => {
-      for (const item of held) item[1]();
-      held = [];
-      context.setCookie(tracker.partyCookie ?? '_dvp', '', 0);
-      context.setCookie(tracker.sessionCookie ?? '_dvs', '', 0);
-    };
-    context.save = () => {
       if (state == 'granted') save();
-    };
-    context.send = (query, done) => {
-      if (state == 'granted') send(query, done);
-      else if (state == 'pending' && options.pending != 'drop') held.push([query, done]);
-      else done();
-    };
-    settle(state);
-  }) as Consent;
-  Object.defineProperty(consent, 'state', { get: () => state });
-  consent.grant = () => {
-    if (state != 'optedOut') settle('granted');
+      // Granted: held events go out. Denied: they are dropped, and the cookies deleted.
+      if (state != 'pending')
+        for (const [query, done] of items) state == 'granted' ? send(query, done!) : done!();
+      if (state == 'denied' || state == 'optedOut') save(true);
+    }
   };
-  consent.deny = () => {
-    if (state != 'optedOut') settle('denied');
-  };
-  consent.optOut = () => {
-    storage?.setItem(key, '1');
-    settle('optedOut');
-  };
-  consent.optIn = (granted) => {
-    storage?.removeItem(key);
-    settle(granted ? 'granted' : 'pending');
-  };
+  const consent: Consent = Object.assign(
+    (tracker: TrackerContext) => {
+      context = tracker;
+      ({ send, save } = tracker);
+      const nav = tracker.window.navigator as Navigator & { globalPrivacyControl?: boolean };
+      tracker.save = (remove) => {
+        if (consent.state == 'granted') save(remove);
+      };
+      tracker.send = (query, done) => {
+        if (consent.state == 'granted') send(query, done);
+        else if (consent.state == 'pending' && options.pending != 'drop') held.push([query, done]);
+        else done();
+      };
+      set(
+        storage()?.getItem(key) ||
+          (options.respectDoNotTrack && nav.doNotTrack == '1') ||
+          (options.respectGlobalPrivacyControl && nav.globalPrivacyControl)
+          ? 'optedOut'
+          : consent.state,
+      );
+    },
+    {
+      state: options.initial ?? 'pending',
+      grant() {
+        if (consent.state != 'optedOut') set('granted');
+      },
+      deny() {
+        if (consent.state != 'optedOut') set('denied');
+      },
+      optOut() {
+        storage()?.setItem(key, '1');
+        set('optedOut');
+      },
+      optIn(granted?: boolean) {
+        storage()?.removeItem(key);
+        set(granted ? 'granted' : 'pending');
+      },
+    },
+  );
   return consent;
 }

@@ -18,7 +18,7 @@ export interface TrackOutboundLinksOptions {
  * Outbound-link tracking: a click on a link to another host signals `outboundLink` with `{ href }`
  * and, when the link would leave this tab, holds the navigation until the event is delivered (or
  * `timeout` passes). Clicks the page already handled (`defaultPrevented`), modified clicks and links
- * opening elsewhere are signalled without delay.
+ * with a `target` are signalled without delay.
  * @example createTracker({ features: [trackOutboundLinks()] })
  */
 export function trackOutboundLinks(options: TrackOutboundLinksOptions = {}): TrackerFeature {
@@ -27,25 +27,26 @@ export function trackOutboundLinks(options: TrackOutboundLinksOptions = {}): Tra
       const link = (event.target as Element | null)?.closest?.(
         'a[href]',
       ) as HTMLAnchorElement | null;
-      if (!link || link.host == w.location.host || !/^https?:$/.test(link.protocol)) return;
-      const { href } = link;
-      tracker.signal(options.eventType ?? 'outboundLink', { href });
-      if (
-        event.defaultPrevented ||
-        event.button ||
-        event.metaKey ||
-        event.ctrlKey ||
-        event.shiftKey ||
-        event.altKey ||
-        (link.target && link.target != '_self') ||
-        link.hasAttribute('download')
-      )
-        return;
-      event.preventDefault();
-      tracker.flush();
-      tracker.whenCommitted(() => {
-        w.location.href = href;
-      }, options.timeout ?? 1000);
+      if (link && link.host != w.location.host && /^http/.test(link.href)) {
+        const { href } = link;
+        tracker.signal(options.eventType ?? 'outboundLink', { href });
+        // Let the browser do what it would: the event still goes out (flush uses a beacon or a
+        // keepalive request when the page is hidden or left).
+        if (
+          event.defaultPrevented ||
+          event.button ||
+          event.metaKey ||
+          event.ctrlKey ||
+          event.shiftKey ||
+          event.altKey ||
+          link.target
+        )
+          return;
+        event.preventDefault();
+        tracker.whenCommitted(() => {
+          w.location.href = href;
+        }, options.timeout ?? 1e3);
+      }
     });
   };
 }

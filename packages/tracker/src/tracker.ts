@@ -7,6 +7,7 @@ import {
   encodeEventQuery,
   type JsonValue,
   type RandomBytes,
+  type TrackedEvent,
 } from '@tributary/schema/protocol';
 
 /**
@@ -29,14 +30,10 @@ export type QueueItem = [query: string, done?: Committed];
 export interface TrackerContext {
   /** The tracker being built. */
   readonly tracker: Tracker;
-  /** The options the tracker was created with. */
-  readonly options: TrackerOptions;
   /** The window the tracker runs in. */
   readonly window: Window & typeof globalThis;
   /** The event URL (`…/csc-event`), without query. */
   readonly endpoint: string;
-  /** The clock, milliseconds since the epoch. */
-  readonly now: () => number;
   /** Accepts one encoded `/csc-event` query: queues it and starts delivery (consent wraps this). */
   send: (query: string, done: Committed) => void;
   /** The waiting events, oldest first; the head `batchSize` ones may be in flight. */
@@ -58,10 +55,8 @@ export interface TrackerContext {
   changed: () => void;
   /** Sends whatever is waiting now, as the page is being hidden or left. */
   flush: () => void;
-  /** Writes the party and session cookies (a no-op in cookieless mode). */
-  save: () => void;
-  /** Writes (`maxAge` > 0) or deletes (`maxAge` 0) a first-party cookie with the tracker's attributes. */
-  setCookie: (name: string, value: string, maxAge: number) => void;
+  /** Writes the party and session cookies, or deletes them with `remove` (no-op when cookieless). */
+  save: (remove?: boolean) => void;
 }
 
 /** Options of {@link createTracker}. */
@@ -188,34 +183,30 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const now = options.now ?? Date.now;
   const random = options.randomBytes;
   const cookieless = options.cookieless;
-  const partyName = options.partyCookie ?? '_dvp';
-  const sessionName = options.sessionCookie ?? '_dvs';
-  const sessionMs = (options.sessionTimeout ?? 1800) * 1e3;
-  const read = (name: string): string | undefined =>
-    cookieless ? undefined : new RegExp('(^|; )' + name + '=([^;]*)').exec(d.cookie)?.[2];
-  const newId = (): string =>
-    createIdentifier({ timestamp: now(), ...(random && { randomBytes: random }) });
-
-  const storedParty = read(partyName);
-  const storedSession = read(sessionName);
-  let partyId = storedParty ?? newId();
-  let sessionId = storedSession ?? newId();
-  let newParty = !storedParty;
-  let firstInSession = !storedSession;
+  const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
+  const lifetimes = [options.partyTimeout ?? 63072000, options.sessionTimeout ?? 1800];
+  const read = (index: number): string | undefined =>
+    cookieless ? undefined : new RegExp('(^|; )' + names[index] + '=([^;]*)').exec(d.cookie)?.[2];
+  const newId = (): string => createIdentifier({ timestamp: now(), randomBytes: random });
+  // Party and session: ids, and whether the next event is the first with each.
+  const ids = [read(0), read(1)];
+  const fresh = ids.map((id) => !id);
+  let partyId = ids[0] ?? newId();
+  let sessionId = ids[1] ?? newId();
   let serverPageViewId = options.pageViewId;
   let pageViewId = '';
   let counter = 0;
   let last = now();
-  let saved = false;
+  let saved: boolean | undefined;
   let referrer = d.referrer;
   let href = '';
 
-  // divolte.js's strict FIFO: one request in flight, 1×1 images, no retries unless a feature
-  // plugs them in.
+  // divolte.js's strict FIFO: one request in flight, 1×1 images; failures are dropped unless a
+  // feature sets `retry`.
   const queue: QueueItem[] = [];
   let busy = false;
   const pump = (): void => {
-    if (!busy && queue.length) {
+    if (!busy && queue[0]) {
       busy = true;
       const batch = queue.slice(0, context.batchSize);
       context.transport(
@@ -244,55 +235,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     context.changed();
   };
 
+  // whenCommitted: each waiter fires once as many events are committed as were signalled before it.
   let signalled = 0;
   let committed = 0;
   let waiters: [number, () => void][] = [];
   const check = (): void => {
     waiters = waiters.filter((waiter) => waiter[0] > committed || (waiter[1](), false));
-  };
-  const commit = (): void => {
-    committed++;
-    check();
-  };
-
-  const signal = (type: string, parameters?: JsonValue): string | null => {
-    if (!type) return null;
-    if (!pageViewId) newPageView();
-    const time = now();
-    const party = read(partyName);
-    const session = read(sessionName);
-    if (party) partyId = party;
-    if (session) sessionId = session;
-    else if (saved || time - last > sessionMs) {
-      sessionId = newId();
-      firstInSession = true;
-    }
-    last = time;
-    context.save();
-    const eventId = createEventId(pageViewId, counter++);
-    const { screen } = w;
-    const query = encodeEventQuery({
-      partyId,
-      sessionId,
-      pageViewId,
-      eventId,
-      clientTimestamp: time,
-      newParty,
-      firstInSession,
-      location: w.location.href,
-      referrer,
-      screenWidth: screen.availWidth,
-      screenHeight: screen.availHeight,
-      devicePixelRatio: w.devicePixelRatio,
-      viewportWidth: w.innerWidth,
-      viewportHeight: w.innerHeight,
-      eventType: type,
-      ...(parameters !== undefined && { parameters }),
-    });
-    newParty = firstInSession = false;
-    signalled++;
-    context.send(query, commit);
-    return eventId;
   };
 
   const newPageView = (): void => {
@@ -304,6 +252,51 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     href = w.location.href;
   };
 
+  const signal = (eventType: string, parameters?: JsonValue): string | null => {
+    if (!eventType) return null;
+    if (!pageViewId) newPageView();
+    const time = now();
+    partyId = read(0) ?? partyId;
+    const session = read(1);
+    // The session ends after `sessionTimeout` without events: its cookie is gone (or, without
+    // cookies, the page's own clock says so). Divolte never ends the session of an open page.
+    if (session) sessionId = session;
+    else if (saved || time - last > lifetimes[1]! * 1e3) {
+      sessionId = newId();
+      fresh[1] = true;
+    }
+    last = time;
+    context.save();
+    const eventId = createEventId(pageViewId, counter++);
+    const { screen } = w;
+    const event: TrackedEvent = {
+      partyId,
+      sessionId,
+      pageViewId,
+      eventId,
+      clientTimestamp: time,
+      newParty: fresh[0]!,
+      firstInSession: fresh[1]!,
+      location: w.location.href,
+      referrer,
+      screenWidth: screen.availWidth,
+      screenHeight: screen.availHeight,
+      devicePixelRatio: w.devicePixelRatio,
+      viewportWidth: w.innerWidth,
+      viewportHeight: w.innerHeight,
+      eventType,
+    };
+    if (parameters !== undefined) event.parameters = parameters;
+    const query = encodeEventQuery(event);
+    fresh[0] = fresh[1] = false;
+    signalled++;
+    context.send(query, () => {
+      committed++;
+      check();
+    });
+    return eventId;
+  };
+
   const pageView = (): string => {
     newPageView();
     return signal('pageView')!;
@@ -313,15 +306,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     pageView,
     signal: signal as Tracker<TEvents>['signal'],
     whenCommitted(callback, timeoutMs) {
-      let fired = false;
-      const fire = (): void => {
-        if (!fired) {
-          fired = true;
-          callback();
-        }
+      let fire = (): void => {
+        fire = () => undefined;
+        callback();
       };
-      waiters.push([signalled, fire]);
-      if (timeoutMs !== undefined) setTimeout(fire, timeoutMs);
+      waiters.push([signalled, () => fire()]);
+      if (timeoutMs !== undefined) setTimeout(() => fire(), timeoutMs);
       check();
     },
     flush: () => {
@@ -336,30 +326,15 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     get pageViewId() {
       return pageViewId;
     },
-    isNewPartyId: newParty,
-    isFirstInSession: firstInSession,
+    isNewPartyId: fresh[0]!,
+    isFirstInSession: fresh[1]!,
     isServerPageView: !!serverPageViewId,
-  };
-
-  const cookie = (name: string, value: string, maxAge: number): void => {
-    if (!cookieless)
-      d.cookie =
-        name +
-        '=' +
-        value +
-        ';path=/;max-age=' +
-        maxAge +
-        ';SameSite=Lax' +
-        (w.location.protocol == 'https:' ? ';Secure' : '') +
-        (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
   };
 
   const context: TrackerContext = {
     tracker: tracker as unknown as Tracker,
-    options,
     window: w,
     endpoint: options.endpoint ?? '/csc-event',
-    now,
     send: (query, done) => {
       queue.push([query, done]);
       context.changed();
@@ -374,17 +349,26 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     },
     changed: () => undefined,
     flush: () => undefined,
-    save: () => {
+    save: (drop) => {
       saved = !cookieless;
-      cookie(partyName, partyId, options.partyTimeout ?? 63072000);
-      cookie(sessionName, sessionId, sessionMs / 1e3);
+      [partyId, sessionId].forEach((id, index) => {
+        if (saved)
+          d.cookie =
+            names[index]! +
+            '=' +
+            id +
+            ';path=/;max-age=' +
+            (drop ? 0 : lifetimes[index]!) +
+            ';SameSite=Lax' +
+            (w.location.protocol == 'https:' ? ';Secure' : '') +
+            (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
+      });
     },
-    setCookie: cookie,
   };
   for (const feature of options.features ?? []) feature(context);
 
   if (options.autoPageView ?? true) {
-    let started = false;
+    let started: boolean | undefined;
     const start = (): void => {
       if (
         !started &&
