@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka broker (KRaft, broker+controller in one JVM) on 127.0.0.1,
+# assembled from Maven Central jars: no Docker, no tarball from a mirror.
+#
+#   infra/kafka/kafka.sh start       fetch the jars once, format storage once, start, wait until it serves
+#   infra/kafka/kafka.sh stop        controlled shutdown (SIGTERM, SIGKILL after KAFKA_STOP_TIMEOUT s)
+#   infra/kafka/kafka.sh kill        SIGKILL, as a crash would (for failure tests); data stays
+#   infra/kafka/kafka.sh status      exit 0 when the broker serves, 3 when it does not
+#   infra/kafka/kafka.sh fetch       only download the jars
+#   infra/kafka/kafka.sh reset       stop and delete this version's data
+#   infra/kafka/kafka.sh logs        print the path of the broker's log file
+#   infra/kafka/kafka.sh classpath   print the classpath of the jars
+#   infra/kafka/kafka.sh run-class CLASS [ARGS...]   run a Kafka tool, e.g.
+#       org.apache.kafka.tools.ProducerPerformance, org.apache.kafka.tools.TopicCommand
+#
+# Environment (all optional):
+#   KAFKA_VERSION          3.9.2; any 3.x or 4.x release on Maven Central (4.x: see docs/kafka.md)
+#   KAFKA_PORT             9092 (client listener); KAFKA_CONTROLLER_PORT 9093
+#   KAFKA_HEAP             768m (-Xms and -Xmx of the broker)
+#   KAFKA_START_TIMEOUT    120 (seconds to wait until the broker serves)
+#   KAFKA_STOP_TIMEOUT     30
+#   TRIBUTARY_INFRA_CACHE  <repo>/.infra-cache (git-ignored); jars, data, pid and log live here
+#   JAVA                   java (Java 17 or newer)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+version="${KAFKA_VERSION:-3.9.2}"
+port="${KAFKA_PORT:-9092}"
+controller_port="${KAFKA_CONTROLLER_PORT:-9093}"
+heap="${KAFKA_HEAP:-768m}"
+start_timeout="${KAFKA_START_TIMEOUT:-120}"
+stop_timeout="${KAFKA_STOP_TIMEOUT:-30}"
+cache="${TRIBUTARY_INFRA_CACHE:-$repo/.infra-cache}"
+java="${JAVA:-java}"
+
+home="$cache/kafka-$version"
+libs="$home/libs"
+data="$home/data-$port"
+run="$cache/run"
+pidfile="$run/kafka-$port.pid"
+logfile="$run/kafka-$port.log"
+major="${version%%.*}"
+
+say() { printf 'kafka.sh: %s\n' "$*" >&2; }
+die() {
+  say "$*"
+  exit 1
+}
+
+# Logging flags: `log_opts` for the broker (INFO to its log), `log_opts -tools` for tools (WARN).
+log_opts() {
+  if [ "$major" -ge 4 ]; then
+    printf '%s' "-Dlog4j2.configurationFile=$here/log4j2${1:-}.properties"
+  else
+    printf '%s' "-Dlog4j.configuration=file:$here/log4j${1:-}.properties"
+  fi
+}
+
+fetch() {
+  if [ -f "$libs/.complete" ]; then return 0; fi
+  command -v mvn >/dev/null || die "mvn (Maven 3.x) is needed to fetch Kafka $version from Maven Central"
+  local profile=kafka3
+  if [ "$major" -ge 4 ]; then profile=kafka4; fi
+  say "fetching Kafka $version jars from Maven Central into $libs"
+  rm -rf "$libs"
+  mkdir -p "$libs"
+  mvn -q -B -f "$here/pom.xml" "-P$profile" "-Dkafka.version=$version" \
+    org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies \
+    -DincludeScope=runtime "-DoutputDirectory=$libs" >&2
+  [ -f "$libs/kafka_2.13-$version.jar" ] || die "Maven did not deliver kafka_2.13-$version.jar"
+  touch "$libs/.complete"
+}
+
+# The pid of the broker this script started on this port, if it still runs.
+broker_pid() {
+  [ -f "$pidfile" ] || return 1
+  local pid
+  pid="$(cat "$pidfile")"
+  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'kafka\.Kafka ' || return 1
+  printf '%s' "$pid"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+serving() {
+  local pid
+  pid="$(broker_pid)" || return 1
+  [ -f "$logfile" ] && grep -q 'Kafka Server started' "$logfile" && port_open "$port"
+}
+
+format_storage() {
+  if [ -f "$data/kraft-logs/meta.properties" ]; then return 0; fi
+  mkdir -p "$data"
+  sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
+    "$here/server.properties.in" >"$data/server.properties"
+  # A cluster id is 16 random bytes in unpadded base64url; making it here saves a JVM start.
+  local cluster_id
+  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)"
+  say "formatting storage in $data (cluster $cluster_id)"
+  "$java" -Xmx256m -cp "$libs/*" "$(log_opts -tools)" kafka.tools.StorageTool format \
+    -t "$cluster_id" -c "$data/server.properties" --ignore-formatted >&2
+}
+
+start() {
+  fetch
+  mkdir -p "$run"
+  if serving; then
+    say "Kafka already serves on 127.0.0.1:$port (pid $(broker_pid))"
+    return 0
+  fi
+  if broker_pid >/dev/null; then
+    say "a broker process exists but does not serve yet; waiting for it"
+  else
+    if port_open "$port"; then die "127.0.0.1:$port is taken by another process"; fi
+    format_storage
+    if [ -f "$logfile" ]; then mv -f "$logfile" "$logfile.previous"; fi
+    # setsid: the broker outlives this script and does not get the caller's terminal signals.
+    setsid nohup "$java" "-Xms$heap" "-Xmx$heap" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+      -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 \
+      -Djava.awt.headless=true "-Dkafka.logs.dir=$run" "$(log_opts)" \
+      -cp "$libs/*" kafka.Kafka "$data/server.properties" >"$logfile" 2>&1 </dev/null 9>&- &
+    echo $! >"$pidfile"
+    say "started Kafka $version (pid $!), waiting until it serves on 127.0.0.1:$port"
+  fi
+  local began=$SECONDS
+  while ! serving; do
+    if ! broker_pid >/dev/null; then
+      tail -n 40 "$logfile" >&2 || true
+      die "the broker exited during startup (log: $logfile)"
+    fi
+    if [ $((SECONDS - began)) -ge "$start_timeout" ]; then
+      tail -n 40 "$logfile" >&2 || true
+      die "the broker did not serve within ${start_timeout}s (log: $logfile)"
+    fi
+    sleep 0.5
+  done
+  say "Kafka $version serves on 127.0.0.1:$port after $((SECONDS - began))s"
+}
+
+wait_gone() {
+  local pid="$1" limit="$2" began=$SECONDS
+  while [ -e "/proc/$pid" ]; do
+    if [ $((SECONDS - began)) -ge "$limit" ]; then return 1; fi
+    sleep 0.2
+  done
+}
+
+stop() {
+  local pid
+  if ! pid="$(broker_pid)"; then
+    say "no broker runs on port $port"
+    rm -f "$pidfile"
+    return 0
+  fi
+  kill -TERM "$pid"
+  if ! wait_gone "$pid" "$stop_timeout"; then
+    say "no controlled shutdown within ${stop_timeout}s; killing pid $pid"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait_gone "$pid" 10 || die "pid $pid does not exit"
+  fi
+  rm -f "$pidfile"
+  say "stopped Kafka on port $port"
+}
+
+crash() {
+  local pid
+  pid="$(broker_pid)" || die "no broker runs on port $port"
+  kill -KILL "$pid"
+  wait_gone "$pid" 10 || die "pid $pid does not exit"
+  say "killed Kafka on port $port (pid $pid) with SIGKILL"
+}
+
+# One script at a time per port, so concurrent callers (tests, benchmarks) do not race a start.
+locked() {
+  mkdir -p "$run"
+  exec 9>"$run/kafka-$port.lock"
+  flock 9
+  "$@"
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+case "$cmd" in
+start) locked start ;;
+stop) locked stop ;;
+kill) locked crash ;;
+status)
+  if serving; then
+    say "Kafka serves on 127.0.0.1:$port (pid $(broker_pid))"
+  else
+    say "Kafka does not serve on 127.0.0.1:$port"
+    exit 3
+  fi
+  ;;
+fetch) fetch ;;
+reset)
+  locked stop
+  rm -rf "$data"
+  say "deleted $data"
+  ;;
+logs) printf '%s\n' "$logfile" ;;
+classpath) printf '%s\n' "$libs/*" ;;
+run-class)
+  fetch
+  [ $# -ge 1 ] || die "run-class needs a class name"
+  exec "$java" "-Xmx${KAFKA_TOOL_HEAP:-512m}" -cp "$libs/*" "$(log_opts -tools)" "$@"
+  ;;
+*)
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+  exit 2
+  ;;
+esac
