@@ -27,7 +27,6 @@ import { createManualTime } from '../test/manual-time.ts';
 import type { DivolteEventRecord } from '@tributary/schema';
 
 const START = Date.UTC(2026, 10, 28, 3, 59, 0); // 2026-11-28 03:59:00 UTC
-const NAME = /^\d{14}-tributary-test-host-\d+\.avro$/;
 
 let dirs: ReturnType<typeof createTempDirs>;
 afterEach(() => {
@@ -130,13 +129,18 @@ describe('createFileSink', () => {
     expect(numbers(await readAll(dirs.pub))).toEqual(range(0, 8));
   });
 
-  it('rolls by record count', async () => {
-    const { sink } = sinkWith({ maxFileRecords: 10, syncEveryRecords: 4 });
+  it('rolls by record count, with Divolte’s file names', async () => {
+    const { sink } = sinkWith({
+      maxFileRecords: 10,
+      syncEveryRecords: 4,
+      prefix: 'divolte-tracking',
+    });
     for (let n = 0; n < 25; n += 5) await sink.write(divolteBatch(n, n + 5));
     await sink.close();
     const files = listFiles(dirs.pub);
-    expect(files).toHaveLength(3);
-    for (const f of files) expect(f).toMatch(NAME);
+    expect(files).toEqual(
+      [0, 1, 2].map((n) => `20261128035900-divolte-tracking-test-host-${n}.avro`),
+    );
     const counts = await Promise.all(
       files.map(async (f) => (await readWithAvsc(join(dirs.pub, f))).length),
     );
@@ -304,7 +308,19 @@ describe('createFileSink', () => {
         return real.writev(buffers, position);
       },
     });
-    const { sink, time } = sinkWith({ fileSystem: flaky, syncEveryRecords: 5, retryDelayMs: 100 });
+    const warnings: string[] = [];
+    const logger = {
+      debug() {},
+      info() {},
+      error() {},
+      warn: (message: string) => warnings.push(message),
+    };
+    const { sink, time } = sinkWith({
+      fileSystem: flaky,
+      syncEveryRecords: 5,
+      retryDelayMs: 100,
+      logger,
+    });
     await sink.write(divolteBatch(0, 5)); // the sync fails in the background
     await vi.waitFor(() => {
       expect(sink.metrics().errors).toBe(1);
@@ -324,6 +340,11 @@ describe('createFileSink', () => {
     await sink.close();
     expect(numbers(await readAll(dirs.pub))).toEqual(range(0, 12));
     expect(sink.metrics()).toMatchObject({ errors: 3, recordsWritten: 12, filesPublished: 1 });
+    expect(warnings).toEqual([
+      'file-sink: sync failed; retrying in 100 ms',
+      'file-sink: flush failed; retrying in 200 ms',
+      'file-sink: sync failed; retrying in 400 ms',
+    ]);
   });
 
   it('abandons a file it cannot cut back, publishes it through recovery, and loses nothing', async () => {
@@ -387,12 +408,13 @@ describe('recovery at open', () => {
     return join(dirs.work, partial!);
   }
 
-  function reopen() {
+  function reopen(options: Partial<FileSinkOptions<DivolteEventRecord>> = {}) {
     return createFileSink({
       schema: divolteEventRecord,
       workingDirectory: dirs.work,
       publishDirectory: dirs.pub,
       hostname: 'test-host',
+      ...options,
     });
   }
 
@@ -404,6 +426,14 @@ describe('recovery at open', () => {
     expect(listFiles(dirs.pub)).toEqual(['20261128035900-tributary-test-host-0.avro']);
     expect(numbers(await readAll(dirs.pub))).toEqual(range(0, 30));
     expect(sink.metrics()).toMatchObject({ filesRecovered: 1, recordsRecovered: 30 });
+    await sink.close();
+  });
+
+  it('publishes into the sub-directory of the time in the file name', async () => {
+    await crashedPartial();
+    const sink = reopen({ subdirectories: 'date' });
+    await sink.open();
+    expect(listFiles(dirs.pub)).toEqual(['2026-11-28/20261128035900-tributary-test-host-0.avro']);
     await sink.close();
   });
 
