@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
 import { definePackageBuild } from '../../tsup.preset';
 
-export default defineConfig(definePackageBuild({ entry: { index: 'src/index.ts' }, platform: 'browser' }));
+export default defineConfig(
+  definePackageBuild({ entry: { index: 'src/index.ts' }, platform: 'browser' }),
+);

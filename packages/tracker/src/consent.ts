@@ -76,7 +76,10 @@ export function createConsent(options: ConsentOptions = {}): Consent {
       if (state == 'granted') save();
       // Granted: held events go out. Denied: they are dropped, and the cookies deleted.
       if (state != 'pending')
-        for (const [query, done] of items) state == 'granted' ? send(query, done!) : done!();
+        for (const [query, done] of items) {
+          if (state == 'granted') send(query, done!);
+          else done!();
+        }
       if (state == 'denied' || state == 'optedOut') save(true);
     }
   };

@@ -27,6 +27,7 @@ export function trackNavigation(options: TrackNavigationOptions = {}): TrackerFe
       }
     };
     for (const method of ['pushState', 'replaceState'] as const) {
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its history below
       const original = history[method];
       history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
         original.apply(this, args);

@@ -24,7 +24,7 @@ export interface TrackOutboundLinksOptions {
 export function trackOutboundLinks(options: TrackOutboundLinksOptions = {}): TrackerFeature {
   return ({ window: w, tracker }) => {
     w.document.addEventListener('click', (event) => {
-      const link = (event.target as Element | null)?.closest?.(
+      const link = (event.target as Partial<Element> | null)?.closest?.(
         'a[href]',
       ) as HTMLAnchorElement | null;
       if (link && link.host != w.location.host && /^http/.test(link.href)) {

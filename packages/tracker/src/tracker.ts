@@ -186,7 +186,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
   const lifetimes = [options.partyTimeout ?? 63072000, options.sessionTimeout ?? 1800];
   const read = (index: number): string | undefined =>
-    cookieless ? undefined : new RegExp('(^|; )' + names[index] + '=([^;]*)').exec(d.cookie)?.[2];
+    cookieless ? undefined : new RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
   const newId = (): string => createIdentifier({ timestamp: now(), randomBytes: random });
   // Party and session: ids, and whether the next event is the first with each.
   const ids = [read(0), read(1)];
@@ -310,8 +310,16 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         fire = () => undefined;
         callback();
       };
-      waiters.push([signalled, () => fire()]);
-      if (timeoutMs !== undefined) setTimeout(() => fire(), timeoutMs);
+      waiters.push([
+        signalled,
+        () => {
+          fire();
+        },
+      ]);
+      if (timeoutMs !== undefined)
+        setTimeout(() => {
+          fire();
+        }, timeoutMs);
       check();
     },
     flush: () => {
@@ -358,7 +366,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
             '=' +
             id +
             ';path=/;max-age=' +
-            (drop ? 0 : lifetimes[index]!) +
+            String(drop ? 0 : lifetimes[index]!) +
             ';SameSite=Lax' +
             (w.location.protocol == 'https:' ? ';Secure' : '') +
             (options.cookieDomain ? ';domain=' + options.cookieDomain : '');

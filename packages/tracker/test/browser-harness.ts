@@ -58,7 +58,11 @@ export async function startServer(script: string): Promise<TestServer> {
     close: async () => {
       for (const response of stalled) response.destroy();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     },
   };
   const record = (method: string, path: string, event: DecodedEvent): void => {
