@@ -1,7 +1,8 @@
 import { inflateRawSync } from 'node:zlib';
 import avro from 'avsc';
 import type { FileSinkFileHandle } from '../file-system';
-import { safeLongTypeHook } from './safe-long';
+import { fastStringType } from './fast-string';
+import { safeLongType } from './safe-long';
 
 // The Avro object container format (Avro 1.11 specification, "Object Container Files"):
 // header = magic "Obj\x01", metadata map<bytes> (avro.schema, avro.codec), 16-byte sync marker;
@@ -27,9 +28,18 @@ function getHeaderType(): avro.Type {
   return headerType;
 }
 
-/** Builds an avsc type for a writer schema, with exact 64-bit longs. */
+// Gives every `long` the exact long type and every `string` the faster string type (logical
+// types on them included; their values are the plain ones either way).
+function typeHook(schema: avro.Schema): avro.Type | undefined {
+  const name = typeof schema === 'string' ? schema : (schema as { type?: unknown } | null)?.type;
+  if (name === 'long') return safeLongType;
+  if (name === 'string') return fastStringType;
+  return undefined;
+}
+
+/** Builds an avsc type for a writer schema, with exact 64-bit longs and faster strings. */
 export function createRecordType(schema: unknown): avro.Type {
-  return avro.Type.forSchema(schema as avro.Schema, { typeHook: safeLongTypeHook });
+  return avro.Type.forSchema(schema as avro.Schema, { typeHook });
 }
 
 /** Encodes a container header. */

@@ -72,11 +72,3 @@ class SafeLongType extends BaseLongType {
 
 /** One shared instance: avsc types are immutable once built. */
 export const safeLongType: avro.Type = new SafeLongType();
-
-/** An avsc `typeHook` that gives every `long` (logical types included) the exact long type. */
-export function safeLongTypeHook(schema: avro.Schema): avro.Type | undefined {
-  if (schema === 'long') return safeLongType;
-  if (typeof schema === 'object' && (schema as { type?: unknown }).type === 'long')
-    return safeLongType;
-  return undefined;
-}
