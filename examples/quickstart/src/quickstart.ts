@@ -1,0 +1,256 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { join } from 'node:path';
+import { createCollector, type Collector } from '@tributary/collector';
+import { createFileSink, type FileSink } from '@tributary/file-sink';
+import { createTributaryEventMapper, type RecordMapper } from '@tributary/mapping';
+import type { ClickEvent, Logger, Sink, SinkRecord, TributaryEventRecord } from '@tributary/schema';
+import { shopEvents } from './events';
+import { createLiveStats } from './live-stats';
+
+/** What the quickstart needs from its caller: everything that is I/O or configuration. */
+export interface QuickstartOptions {
+  /** @default 8290 (Divolte's port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** Rolling Avro files go to `<dataDir>/published`, open ones to `<dataDir>/working`. */
+  dataDir: string;
+  /** The bytes of `@tributary/tracker`'s drop-in build, served at `/tributary.js`. */
+  trackerScript: Uint8Array;
+  /** Sinks beside the file sink (the Kafka sink when `KAFKA_BROKERS` is set). */
+  extraSinks?: readonly { readonly name: string; readonly sink: Sink<TributaryEventRecord> }[];
+  /** Roll the Avro files this often. @default 60_000 (a minute, so a demo sees files appear) */
+  rollEveryMs?: number;
+  /** @default 1000 records or 1 s, whichever comes first */
+  syncEveryRecords?: number;
+  syncEveryMs?: number;
+  logger?: Logger;
+}
+
+/** A running quickstart: the URL it serves and a graceful stop. */
+export interface Quickstart {
+  readonly url: string;
+  readonly collector: Collector;
+  readonly mapper: RecordMapper<TributaryEventRecord>;
+  readonly fileSink: FileSink<TributaryEventRecord>;
+  /** Stops taking events, drains every accepted one into the sinks, publishes the open file. */
+  close(): Promise<void>;
+}
+
+const SITE_DIR = new URL('./site/', import.meta.url);
+const LIVE_PAGE = new URL('./live.html', import.meta.url);
+const TRACKER_TAG =
+  '<script async src="/tributary.js" data-batch data-outbound data-divolte></script>';
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** Maps a site URL path to a file under the site directory, or undefined when there is none. */
+export function sitePath(pathname: string): string | undefined {
+  if (pathname === '/' || pathname === '/index.html') return 'index.html';
+  if (pathname === '/app' || pathname.startsWith('/app/')) return 'app/index.html';
+  if (pathname.startsWith('/site/')) pathname = pathname.slice('/site'.length);
+  const match = /^\/([a-z-]+\.(?:html|css))$/.exec(pathname);
+  return match?.[1];
+}
+
+function prometheusLines(
+  name: string,
+  help: string,
+  type: 'counter' | 'gauge',
+  values: readonly [string, number][],
+): string {
+  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
+  for (const [labels, value] of values) lines.push(`${name}${labels} ${value}`);
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Starts the quickstart: the collector with the tag, the demo site, the default mapping onto
+ * Tributary's record, rolling Avro files (and any extra sinks), a live page and Prometheus metrics.
+ */
+export async function startQuickstart(options: QuickstartOptions): Promise<Quickstart> {
+  const logger = options.logger ?? console;
+  const live = createLiveStats();
+  const listeners = new Set<http.ServerResponse>();
+  let invalidCustomEvents = 0;
+
+  const mapper = createTributaryEventMapper({
+    onError: (issues) => logger.warn('mapping failed', { issues }),
+  });
+  const fileSink = createFileSink({
+    schema: mapper.type.schema() as never,
+    workingDirectory: join(options.dataDir, 'working'),
+    publishDirectory: join(options.dataDir, 'published'),
+    rollEveryMs: options.rollEveryMs ?? 60_000,
+    syncEveryRecords: options.syncEveryRecords ?? 1000,
+    syncEveryMs: options.syncEveryMs ?? 1000,
+    prefix: 'quickstart',
+    logger,
+  }) as FileSink<TributaryEventRecord>;
+  await fileSink.open();
+  const sinks = [
+    { name: 'file', sink: fileSink as Sink<TributaryEventRecord> },
+    ...(options.extraSinks ?? []),
+  ];
+
+  const broadcast = (event: string, data: unknown): void => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const response of listeners) response.write(frame);
+  };
+
+  const onEvent = async (event: ClickEvent): Promise<void> => {
+    if (event.eventType !== undefined && event.eventType !== 'pageView') {
+      const checked = shopEvents.validate(event);
+      if (!checked.ok) {
+        invalidCustomEvents++;
+        logger.warn('custom event does not match the contract; recorded anyway', {
+          eventType: event.eventType,
+          issues: checked.issues,
+        });
+      }
+    }
+    const mapped = mapper(event);
+    if (!mapped.ok || mapped.dropped) return;
+    const record: SinkRecord<TributaryEventRecord> = {
+      key: event.partyId,
+      timestamp: event.receivedAt,
+      value: mapped.value,
+    };
+    // Every sink must accept the record before the collector counts the event as finished.
+    await Promise.all(sinks.map(({ sink }) => sink.write([record])));
+    live.add(mapped.value);
+    broadcast('record', mapped.value);
+  };
+
+  const collector = createCollector({
+    onEvent,
+    script: { source: options.trackerScript },
+    logger,
+  });
+
+  const metrics = (): string => {
+    const file = fileSink.metrics();
+    return (
+      collector.prometheus() +
+      prometheusLines(
+        'tributary_mapping_events_total',
+        'Events through the default mapping, by outcome.',
+        'counter',
+        [
+          ['{outcome="mapped"}', mapper.stats.mapped],
+          ['{outcome="dropped"}', mapper.stats.dropped],
+          ['{outcome="failed"}', mapper.stats.failed],
+        ],
+      ) +
+      prometheusLines(
+        'tributary_quickstart_invalid_custom_events_total',
+        'Custom events that failed the shop contract.',
+        'counter',
+        [['', invalidCustomEvents]],
+      ) +
+      prometheusLines(
+        'tributary_file_sink_records_total',
+        'Records in the Avro file sink, by state.',
+        'counter',
+        [
+          ['{state="written"}', file.recordsWritten],
+          ['{state="synced"}', file.recordsSynced],
+          ['{state="recovered"}', file.recordsRecovered],
+        ],
+      ) +
+      prometheusLines(
+        'tributary_file_sink_files_published_total',
+        'Avro files published.',
+        'counter',
+        [['', file.filesPublished]],
+      )
+    );
+  };
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (collector.handles(request.url ?? '/')) {
+      collector.node(request, response);
+      return;
+    }
+    void serve(url.pathname, request, response).catch((error: unknown) => {
+      logger.error('request failed', { error: String(error) });
+      if (!response.headersSent) response.writeHead(500);
+      response.end();
+    });
+  });
+
+  async function serve(
+    pathname: string,
+    request: http.IncomingMessage,
+    response: http.ServerResponse,
+  ): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (pathname === '/metrics') {
+      response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(metrics());
+      return;
+    }
+    if (pathname === '/live') {
+      response
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(await readFile(LIVE_PAGE));
+      return;
+    }
+    if (pathname === '/live/stream') {
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+      });
+      response.write(`event: stats\ndata: ${JSON.stringify(live.snapshot())}\n\n`);
+      listeners.add(response);
+      request.on('close', () => listeners.delete(response));
+      return;
+    }
+    const file = sitePath(pathname);
+    if (file === undefined) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    let body = await readFile(new URL(file, SITE_DIR), 'utf8');
+    body = body.replace('<!--TRACKER-->', TRACKER_TAG);
+    const type = CONTENT_TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
+    response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' }).end(body);
+  }
+
+  const statsTimer = setInterval(() => broadcast('stats', live.snapshot()), 2000);
+  statsTimer.unref();
+
+  const port = options.port ?? 8290;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${actualPort}/`,
+    collector,
+    mapper,
+    fileSink,
+    close() {
+      closed ??= (async () => {
+        clearInterval(statsTimer);
+        await collector.close();
+        for (const response of listeners) response.end();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const { sink } of sinks) await sink.close();
+      })();
+      return closed;
+    },
+  };
+}

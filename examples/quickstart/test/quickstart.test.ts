@@ -1,0 +1,165 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import avro from 'avsc';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TributaryEventRecord } from '@tributary/schema';
+import { startQuickstart, type Quickstart } from '../src/quickstart';
+
+const CHROMIUM = '/usr/bin/chromium';
+const require = createRequire(import.meta.url);
+
+async function readAvroFiles(dir: string): Promise<TributaryEventRecord[]> {
+  const records: TributaryEventRecord[] = [];
+  const walk = async (path: string): Promise<void> => {
+    for (const entry of await readdir(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.name.endsWith('.avro')) {
+        await new Promise<void>((resolve, reject) => {
+          avro
+            .createFileDecoder(full)
+            .on('data', (record: TributaryEventRecord) => records.push({ ...record }))
+            .on('end', resolve)
+            .on('error', reject);
+        });
+      }
+    }
+  };
+  await walk(dir);
+  return records;
+}
+
+describe('the quickstart, driven by Chromium', () => {
+  let dataDir: string;
+  let quickstart: Quickstart;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: install Debian's chromium (apt-get install chromium).`,
+      );
+    }
+    dataDir = await mkdtemp(join(tmpdir(), 'tributary-quickstart-'));
+    quickstart = await startQuickstart({
+      port: 0,
+      dataDir,
+      trackerScript: await readFile(
+        join(dirname(require.resolve('@tributary/tracker/package.json')), 'dist', 'tributary.js'),
+      ),
+      syncEveryMs: 100,
+      logger: { debug() {}, info() {}, warn() {}, error: console.error },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await quickstart?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('records page views, SPA navigations and typed custom events into Avro files', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${quickstart.url}?utm_source=newsletter&utm_campaign=winter-sale`);
+    await page.fill('input[name=query]', 'kayak');
+    await page.click('#search button');
+    await page.goto(`${quickstart.url}products.html`);
+    await page.click('button[data-sku="PADDLE-2"]');
+    await page.goto(`${quickstart.url}app/`);
+    await page.click('a[href="/app/orders"]');
+    await page.waitForURL('**/app/orders');
+    // Leaving the page flushes the tag's queue through a beacon.
+    await page.goto('about:blank');
+    await page.close();
+
+    const expected = 6; // 4 page views (/, products, app, app/orders) + search + addToCart
+    const deadline = Date.now() + 20_000;
+    while (quickstart.fileSink.metrics().recordsWritten < expected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await quickstart.close();
+
+    const records = await readAvroFiles(join(dataDir, 'published'));
+    const summary = records.map((r) => `${r.eventType} ${new URL(r.location ?? 'x:/').pathname}`);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        'pageView /',
+        'search /',
+        'pageView /products.html',
+        'addToCart /products.html',
+        'pageView /app/',
+        'pageView /app/orders',
+      ]),
+    );
+    const landing = records.find(
+      (r) => r.eventType === 'pageView' && r.location?.includes('utm_source'),
+    );
+    expect(landing).toMatchObject({
+      utmSource: 'newsletter',
+      utmCampaign: 'winter-sale',
+      source: 'browser',
+    });
+    const cart = records.find((r) => r.eventType === 'addToCart');
+    expect(JSON.parse(cart?.eventParameters ?? 'null')).toEqual({
+      sku: 'PADDLE-2',
+      price: 79.5,
+      quantity: 1,
+    });
+    expect(new Set(records.map((r) => r.partyId)).size).toBe(1);
+    for (const record of records) {
+      expect(record.detectedCorruption).toBe(false);
+      expect(record.browserName).toMatch(/Chrom/);
+    }
+  });
+});
+
+describe('the quickstart server', () => {
+  it('serves the site with the tag, the live page, its stream and Prometheus metrics', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'tributary-quickstart-'));
+    const quickstart = await startQuickstart({
+      port: 0,
+      dataDir,
+      trackerScript: new TextEncoder().encode('/* tag */'),
+      logger: { debug() {}, info() {}, warn() {}, error: console.error },
+    });
+    try {
+      const home = await (await fetch(quickstart.url)).text();
+      expect(home).toContain('<script async src="/tributary.js" data-batch');
+      expect((await fetch(`${quickstart.url}tributary.js`)).status).toBe(200);
+      expect((await fetch(`${quickstart.url}live`)).headers.get('content-type')).toMatch(
+        /text\/html/,
+      );
+      expect((await fetch(`${quickstart.url}nope.txt`)).status).toBe(404);
+      expect((await fetch(`${quickstart.url}`, { method: 'DELETE' })).status).toBe(405);
+      const metrics = await (await fetch(`${quickstart.url}metrics`)).text();
+      expect(metrics).toMatch(/^tributary_collector_/m);
+      expect(metrics).toContain('tributary_mapping_events_total{outcome="mapped"} 0');
+      expect(metrics).toContain('tributary_file_sink_files_published_total 0');
+      const controller = new AbortController();
+      const stream = await fetch(`${quickstart.url}live/stream`, { signal: controller.signal });
+      const reader = stream.body!.getReader();
+      const { value } = await reader.read();
+      expect(new TextDecoder().decode(value)).toMatch(/^event: stats\ndata: \{"total":0/);
+      controller.abort();
+    } finally {
+      await quickstart.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});
