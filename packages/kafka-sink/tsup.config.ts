@@ -1,0 +1,9 @@
+import { defineConfig } from 'tsup';
+import { definePackageBuild } from '../../tsup.preset';
+
+export default defineConfig(
+  definePackageBuild({
+    entry: { index: 'src/index.ts' },
+    platform: 'node',
+  }),
+);
