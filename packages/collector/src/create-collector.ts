@@ -227,17 +227,17 @@ export interface CollectorOptions {
 /** A collector: the core handler, its adapters, metrics and shutdown. */
 export interface Collector {
   /** The transport-neutral core: answers one request. Synchronous for everything without a body. */
-  handle(request: CollectorRequest): CollectorResponse | Promise<CollectorResponse>;
+  readonly handle: (request: CollectorRequest) => CollectorResponse | Promise<CollectorResponse>;
   /** For `http.createServer(handler)`, Express/Connect (calls `next` off its paths) and Fastify. */
   readonly node: NodeHandler;
   /** For fetch runtimes (Hono, Bun, Deno, edge workers): `(Request) => Promise<Response>`. */
   readonly fetch: FetchHandler;
   /** Whether a request target (path and query) falls on one of the collector's paths. */
-  handles(url: string): boolean;
+  readonly handles: (url: string) => boolean;
   /** A snapshot of the counters. */
-  metrics(): CollectorMetrics;
+  readonly metrics: () => CollectorMetrics;
   /** The counters in the Prometheus text format (content type `text/plain; version=0.0.4`). */
-  prometheus(): string;
+  readonly prometheus: () => string;
   /** Whether `close()` was called. */
   readonly closing: boolean;
   /**
@@ -245,7 +245,7 @@ export interface Collector {
    * reading their body finish, and the promise resolves once the consumer finished every accepted
    * event. Idempotent.
    */
-  close(): Promise<void>;
+  readonly close: () => Promise<void>;
 }
 
 type Route = 'event' | 'batch' | 'json' | 'ping' | 'script';
@@ -857,7 +857,7 @@ export function createCollector(options: CollectorOptions): Collector {
     get closing() {
       return closing;
     },
-    close() {
+    close: () => {
       closing = true;
       // Pixel events answered in this tick are decoded and queued before the drain is awaited.
       processDeferred();

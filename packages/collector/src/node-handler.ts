@@ -40,8 +40,11 @@ class NodeRequest implements CollectorRequest {
   }
 
   header(name: string): string | undefined {
-    const value = this.#request.headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
+    // Only headersDistinct: Node builds each header view lazily, and one is enough.
+    const values = this.#request.headersDistinct[name];
+    if (values === undefined) return undefined;
+    if (values.length === 1) return values[0];
+    return values.join(name === 'cookie' ? '; ' : ', ');
   }
 
   headerValues(name: string): readonly string[] | undefined {
@@ -61,7 +64,7 @@ class NodeRequest implements CollectorRequest {
 
   readBody(limit: number): Promise<BodyResult> {
     const request = this.#request;
-    const declared = request.headers['content-length'];
+    const declared = this.header('content-length');
     const expected = declared === undefined ? undefined : Number(declared);
     if (expected !== undefined && expected > limit) return Promise.resolve(TOO_LARGE);
     // Middleware that ran before us (a body parser) may have consumed the stream already.

@@ -34,6 +34,14 @@ function add64(aHi: number, aLo: number, bHi: number, bLo: number): void {
 }
 
 /** Rotates left by `n` bits, 0 < n < 32. */
+/** (hi, lo) · 5 + (0, c): the h1/h2 mixing step, as a shift and two additions. */
+function times5Plus(hi: number, lo: number, c: number): void {
+  const lo4 = lo << 2;
+  const sum = (lo >>> 0) + (lo4 >>> 0) + c;
+  rHi = (hi + ((hi << 2) | (lo >>> 30)) + Math.floor(sum / 0x100000000)) | 0;
+  rLo = sum | 0;
+}
+
 function rotl64(hi: number, lo: number, n: number): void {
   rHi = (hi << n) | (lo >>> (32 - n));
   rLo = (lo << n) | (hi >>> (32 - n));
@@ -85,8 +93,7 @@ export function murmur3x64_128Into(
     h1Lo ^= rLo;
     rotl64(h1Hi, h1Lo, 27);
     add64(rHi, rLo, h2Hi, h2Lo);
-    mul64(rHi, rLo, 0, 5);
-    add64(rHi, rLo, 0, 0x52dce729);
+    times5Plus(rHi, rLo, 0x52dce729);
     h1Hi = rHi;
     h1Lo = rLo;
 
@@ -97,8 +104,7 @@ export function murmur3x64_128Into(
     h2Lo ^= rLo;
     rotl64(h2Hi, h2Lo, 31);
     add64(rHi, rLo, h1Hi, h1Lo);
-    mul64(rHi, rLo, 0, 5);
-    add64(rHi, rLo, 0, 0x38495ab5);
+    times5Plus(rHi, rLo, 0x38495ab5);
     h2Hi = rHi;
     h2Lo = rLo;
   }
