@@ -1,0 +1,6 @@
+import { defineProject } from 'vitest/config';
+
+// Examples run against the built packages, as users' services do: no source condition here.
+export default defineProject({
+  test: { name: 'example-express-service', include: ['src/**/*.test.ts'] },
+});
