@@ -503,28 +503,50 @@ export function createCollector(options: CollectorOptions): Collector {
     }
   };
 
+  /** The fields every event has, with the request's verdicts; `duplicate` is set by `verdict`. */
+  const clickEvent = (
+    sent: Pick<
+      ClickEvent,
+      | 'source'
+      | 'receivedAt'
+      | 'clientTimestamp'
+      | 'partyId'
+      | 'sessionId'
+      | 'eventId'
+      | 'newParty'
+      | 'firstInSession'
+      | 'corrupt'
+    >,
+    facts: RequestFacts,
+  ): ClickEvent => ({
+    ...sent,
+    duplicate: false,
+    isBot: facts.isBot,
+    doNotTrack: facts.doNotTrack,
+    globalPrivacyControl: facts.globalPrivacyControl,
+    request: facts.context,
+  });
+
   const browserEvent = (
     decoded: DecodedEvent,
     facts: RequestFacts,
     receivedAt: number,
   ): ClickEvent => {
-    const event: ClickEvent = {
-      source: 'browser',
-      receivedAt,
-      clientTimestamp: decoded.clientTimestamp,
-      partyId: decoded.partyId,
-      sessionId: decoded.sessionId,
-      pageViewId: decoded.pageViewId,
-      eventId: decoded.eventId,
-      newParty: decoded.newParty,
-      firstInSession: decoded.firstInSession,
-      corrupt: decoded.corrupt,
-      duplicate: false,
-      isBot: facts.isBot,
-      doNotTrack: facts.doNotTrack,
-      globalPrivacyControl: facts.globalPrivacyControl,
-      request: facts.context,
-    };
+    const event = clickEvent(
+      {
+        source: 'browser',
+        receivedAt,
+        clientTimestamp: decoded.clientTimestamp,
+        partyId: decoded.partyId,
+        sessionId: decoded.sessionId,
+        eventId: decoded.eventId,
+        newParty: decoded.newParty,
+        firstInSession: decoded.firstInSession,
+        corrupt: decoded.corrupt,
+      },
+      facts,
+    );
+    event.pageViewId = decoded.pageViewId;
     if (decoded.eventType !== undefined) event.eventType = decoded.eventType;
     if (decoded.parameters !== undefined) event.parameters = decoded.parameters;
     if (decoded.location !== undefined) event.location = decoded.location;
@@ -755,22 +777,20 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     const facts = requestFacts(request);
     const json = parsed.value;
-    const event: ClickEvent = {
-      source: 'json',
-      receivedAt: clock(),
-      clientTimestamp: json.client_timestamp_iso,
-      partyId: party,
-      sessionId: json.session_id,
-      eventId: json.event_id,
-      newParty: json.is_new_party,
-      firstInSession: json.is_new_session,
-      corrupt: false,
-      duplicate: false,
-      isBot: facts.isBot,
-      doNotTrack: facts.doNotTrack,
-      globalPrivacyControl: facts.globalPrivacyControl,
-      request: facts.context,
-    };
+    const event = clickEvent(
+      {
+        source: 'json',
+        receivedAt: clock(),
+        clientTimestamp: json.client_timestamp_iso,
+        partyId: party,
+        sessionId: json.session_id,
+        eventId: json.event_id,
+        newParty: json.is_new_party,
+        firstInSession: json.is_new_session,
+        corrupt: false,
+      },
+      facts,
+    );
     if (json.event_type !== undefined) event.eventType = json.event_type;
     if (json.parameters !== undefined) event.parameters = json.parameters;
     const kept = verdict(event, facts);

@@ -47,6 +47,20 @@ function rotl64(hi: number, lo: number, n: number): void {
   rLo = (lo << n) | (hi >>> (32 - n));
 }
 
+/** k1 · c1, rotated left by 31, · c2. */
+function mixK1(hi: number, lo: number): void {
+  mul64(hi, lo, C1_HI, C1_LO);
+  rotl64(rHi, rLo, 31);
+  mul64(rHi, rLo, C2_HI, C2_LO);
+}
+
+/** k2 · c2, rotated left by 33 (a swap of the halves and a rotation by 1), · c1. */
+function mixK2(hi: number, lo: number): void {
+  mul64(hi, lo, C2_HI, C2_LO);
+  rotl64(rLo, rHi, 1);
+  mul64(rHi, rLo, C1_HI, C1_LO);
+}
+
 function fmix64(hi: number, lo: number): void {
   lo ^= hi >>> 1;
   mul64(hi, lo, 0xff51afd7 | 0, 0xed558ccd | 0);
@@ -86,9 +100,7 @@ export function murmur3x64_128Into(
     k2Lo = word(data, i + 8);
     k2Hi = word(data, i + 12);
 
-    mul64(k1Hi, k1Lo, C1_HI, C1_LO);
-    rotl64(rHi, rLo, 31);
-    mul64(rHi, rLo, C2_HI, C2_LO);
+    mixK1(k1Hi, k1Lo);
     h1Hi ^= rHi;
     h1Lo ^= rLo;
     rotl64(h1Hi, h1Lo, 27);
@@ -97,9 +109,7 @@ export function murmur3x64_128Into(
     h1Hi = rHi;
     h1Lo = rLo;
 
-    mul64(k2Hi, k2Lo, C2_HI, C2_LO);
-    rotl64(rLo, rHi, 1); // a rotation by 33 is a swap of the halves and a rotation by 1
-    mul64(rHi, rLo, C1_HI, C1_LO);
+    mixK2(k2Hi, k2Lo);
     h2Hi ^= rHi;
     h2Lo ^= rLo;
     rotl64(h2Hi, h2Lo, 31);
@@ -118,9 +128,7 @@ export function murmur3x64_128Into(
       if (j >= 12) k2Hi |= byte << ((j - 12) * 8);
       else k2Lo |= byte << ((j - 8) * 8);
     }
-    mul64(k2Hi, k2Lo, C2_HI, C2_LO);
-    rotl64(rLo, rHi, 1);
-    mul64(rHi, rLo, C1_HI, C1_LO);
+    mixK2(k2Hi, k2Lo);
     h2Hi ^= rHi;
     h2Lo ^= rLo;
   }
@@ -132,9 +140,7 @@ export function murmur3x64_128Into(
       if (j >= 4) k1Hi |= byte << ((j - 4) * 8);
       else k1Lo |= byte << (j * 8);
     }
-    mul64(k1Hi, k1Lo, C1_HI, C1_LO);
-    rotl64(rHi, rLo, 31);
-    mul64(rHi, rLo, C2_HI, C2_LO);
+    mixK1(k1Hi, k1Lo);
     h1Hi ^= rHi;
     h1Lo ^= rLo;
   }
