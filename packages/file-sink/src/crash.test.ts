@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSink } from './index';
@@ -18,12 +19,15 @@ afterEach(() => {
   dirs?.cleanup();
 });
 
-/** Runs the writer until it reports `atLeast` synced records, then kills it with SIGKILL. */
-function runAndKill(codec: 'null' | 'deflate', atLeast: number): Promise<number> {
+/**
+ * Runs the writer from record `start` until it reports `atLeast` more synced records, then kills
+ * it with SIGKILL; resolves with the number it last reported.
+ */
+function runAndKill(codec: 'null' | 'deflate', start: number, atLeast: number): Promise<number> {
   const { work, pub } = dirs!;
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'test/crash-writer.ts', work, pub, codec],
+    ['--import', 'tsx', 'test/crash-writer.ts', work, pub, codec, String(start)],
     { cwd: packageDir, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   return new Promise((resolve, reject) => {
@@ -44,11 +48,13 @@ function runAndKill(codec: 'null' | 'deflate', atLeast: number): Promise<number>
         if (m) synced = Number(m[1]);
       }
       // Kill it while it is writing: it never stops between reports.
-      if (synced >= atLeast && child.exitCode === null && !child.killed) child.kill('SIGKILL');
+      if (synced >= start + atLeast && child.exitCode === null && !child.killed) {
+        child.kill('SIGKILL');
+      }
     });
     child.on('exit', (code, signal) => {
       clearTimeout(timeout);
-      if (signal === 'SIGKILL' && synced >= atLeast) resolve(synced);
+      if (signal === 'SIGKILL' && synced >= start + atLeast) resolve(synced);
       else reject(new Error(`the writer exited with ${code ?? signal}: ${stderr}`));
     });
   });
@@ -56,24 +62,28 @@ function runAndKill(codec: 'null' | 'deflate', atLeast: number): Promise<number>
 
 describe('crash safety (a writer process killed with SIGKILL)', () => {
   it.each(['null', 'deflate'] as const)(
-    'every synced record survives in the partial file and is published at the next start (%s)',
+    'every synced record survives three kills, and each next start publishes it (%s)',
     async (codec) => {
       dirs = createTempDirs();
-      const synced = await runAndKill(codec, 7000);
+      // Each run numbers its records from its own million; runs 2 and 3 recover run 1 and 2.
+      const starts = [0, 1_000_000, 2_000_000];
+      const synced: number[] = [];
+      let partialScan = { records: 0, validLength: 0 };
+      let partialName = '';
+      for (const start of starts) {
+        synced.push(await runAndKill(codec, start, 5000));
+        // The open file is still .partial; its valid prefix holds what was synced into it.
+        const partials = listFiles(dirs.work);
+        expect(partials).toHaveLength(1);
+        partialName = partials[0]!;
+        const path = join(dirs.work, partialName);
+        const handle = await open(path, 'r');
+        partialScan = await scanContainer(handle, statSync(path).size);
+        await handle.close();
+        expect(partialScan.records).toBeGreaterThan(0);
+      }
 
-      // The open file is still .partial; its valid prefix holds every synced record.
-      const partials = listFiles(dirs.work);
-      expect(partials).toHaveLength(1);
-      const partialPath = join(dirs.work, partials[0]!);
-      const size = statSync(partialPath).size;
-      const { default: fsp } = await import('node:fs/promises');
-      const handle = await fsp.open(partialPath, 'r');
-      const scan = await scanContainer(handle, size);
-      await handle.close();
-      const published = numbers(await readAll(dirs.pub));
-      expect(published.length + scan.records).toBeGreaterThanOrEqual(synced);
-
-      // The next start publishes it, truncated to its last complete block.
+      // The next start publishes the last one, truncated to its last complete block.
       const sink = createFileSink({
         schema: divolteEventRecord,
         workingDirectory: dirs.work,
@@ -83,16 +93,22 @@ describe('crash safety (a writer process killed with SIGKILL)', () => {
       });
       await sink.open();
       expect(listFiles(dirs.work)).toEqual([]);
-      expect(sink.metrics()).toMatchObject({ filesRecovered: 1, recordsRecovered: scan.records });
+      expect(sink.metrics()).toMatchObject({
+        filesRecovered: 1,
+        recordsRecovered: partialScan.records,
+      });
       await sink.close();
-      const all = numbers(await readAll(dirs.pub));
-      // In order, no gaps, no duplicates, and at least everything that was reported synced.
-      expect(all.length).toBeGreaterThanOrEqual(synced);
-      expect(all).toEqual(Array.from({ length: all.length }, (_, i) => i));
-      const recovered = listFiles(dirs.pub).find((f) => partials[0]!.startsWith(f));
-      expect(recovered).toBeDefined();
-      expect(readFileSync(join(dirs.pub, recovered!)).length).toBe(scan.validLength);
+      const recovered = listFiles(dirs.pub).find((f) => partialName.startsWith(f));
+      expect(statSync(join(dirs.pub, recovered!)).size).toBe(partialScan.validLength);
+
+      // Per run: in order, no gaps, no duplicates, and at least everything reported synced.
+      const all = numbers(await readAll(dirs.pub)).sort((a, b) => a - b);
+      starts.forEach((start, run) => {
+        const mine = all.filter((n) => n >= start && n < start + 1_000_000);
+        expect(mine.length).toBeGreaterThanOrEqual(synced[run]! - start);
+        expect(mine).toEqual(Array.from({ length: mine.length }, (_, i) => start + i));
+      });
     },
-    90_000,
+    120_000,
   );
 });

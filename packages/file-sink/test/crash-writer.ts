@@ -1,11 +1,12 @@
-// A writer process for the crash test: writes numbered Divolte records as fast as it can and
-// prints "synced <n>" whenever flush() has made records 0..n-1 durable, until it is killed.
+// A writer process for the crash test: opens the sink (recovering what an earlier run left),
+// writes Divolte records numbered from <start> as fast as it can and prints "synced <n>" whenever
+// flush() has made records start..n-1 durable, until it is killed.
 import { createFileSink } from '../src/index.ts';
 import { divolteBatch, divolteEventRecord } from './helpers.ts';
 
-const [workingDirectory, publishDirectory, codec] = process.argv.slice(2);
+const [workingDirectory, publishDirectory, codec, start] = process.argv.slice(2);
 if (!workingDirectory || !publishDirectory || (codec !== 'null' && codec !== 'deflate')) {
-  throw new Error('usage: crash-writer <working dir> <publish dir> <null|deflate>');
+  throw new Error('usage: crash-writer <working dir> <publish dir> <null|deflate> <start>');
 }
 const sink = createFileSink({
   schema: divolteEventRecord,
@@ -18,7 +19,7 @@ const sink = createFileSink({
 });
 await sink.open();
 process.stdout.write('ready\n');
-let next = 0;
+let next = Number(start);
 for (let round = 0; ; round++) {
   await sink.write(divolteBatch(next, next + 50));
   next += 50;
