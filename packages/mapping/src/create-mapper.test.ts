@@ -43,15 +43,17 @@ const probe = defineRecord({
   },
 });
 
-function run(mapping: (builder: MappingBuilder<InferRecord<typeof probe>>) => void, event = browserEvent()) {
+function run(
+  mapping: (builder: MappingBuilder<InferRecord<typeof probe>>) => void,
+  event = browserEvent(),
+) {
   const mapper = createMapper({ schema: probe, mapping });
   const result = mapper(event);
   if (!result.ok || result.dropped) throw new Error(JSON.stringify(result));
   return result.value;
 }
 
-const T = (b: boolean | undefined) =>
-  new BooleanValue(`T(${String(b)})`, () => () => b);
+const T = (b: boolean | undefined) => new BooleanValue(`T(${String(b)})`, () => () => b);
 
 describe('map … onto', () => {
   it('writes present values, leaves absent ones at their default', () => {
@@ -61,7 +63,12 @@ describe('map … onto', () => {
       map(cookie('missing')).onto('c');
       map(cookie('missing')).onto('withDefault');
     });
-    expect(record).toMatchObject({ a: browserEvent().location, b: 'https://www.google.com/', c: null, withDefault: 'fallback' });
+    expect(record).toMatchObject({
+      a: browserEvent().location,
+      b: 'https://www.google.com/',
+      c: null,
+      withDefault: 'fallback',
+    });
   });
 
   it('later statements overwrite earlier ones; absent values do not erase', () => {
@@ -85,7 +92,15 @@ describe('map … onto', () => {
       map('x').onto('withDefault');
       map(null).onto('a');
     });
-    expect(record).toMatchObject({ a: null, flag: true, n: 42, l: 2 ** 40, f: 0.5, d: 1.25, withDefault: 'x' });
+    expect(record).toMatchObject({
+      a: null,
+      flag: true,
+      n: 42,
+      l: 2 ** 40,
+      f: 0.5,
+      d: 1.25,
+      withDefault: 'x',
+    });
   });
 
   it('writes lists, query maps and bytes onto arrays, maps and bytes', () => {
@@ -98,7 +113,11 @@ describe('map … onto', () => {
       map(digest('SHA-256').add('x').result()).onto('bytes');
     }, event);
     expect(record.list).toEqual(['a', 'b']);
-    expect({ ...record.query }).toEqual({ utm_source: ['news'], utm_medium: ['email'], q: ['café au lait'] });
+    expect({ ...record.query }).toEqual({
+      utm_source: ['news'],
+      utm_medium: ['email'],
+      q: ['café au lait'],
+    });
     expect(record.bytes).toHaveLength(32);
   });
 });
@@ -108,81 +127,179 @@ describe('validation when the mapping is built', () => {
     createMapper({ schema: probe.schema, mapping });
 
   it('rejects a field the record does not have, naming field and value', () => {
-    expect(build(({ map }) => map(location()).onto('nope'))).toThrow(
-      'Field "nope" does not exist in Probe; error in mapping location() onto nope.',
-    );
-    expect(build(({ map }) => map(location()).onto('nope'))).toThrow(expect.objectContaining({ code: 'unknown_field', name: 'MappingError' }));
+    expect(
+      build(({ map }) => {
+        map(location()).onto('nope');
+      }),
+    ).toThrow('Field "nope" does not exist in Probe; error in mapping location() onto nope.');
+    expect(
+      build(({ map }) => {
+        map(location()).onto('nope');
+      }),
+    ).toThrow(expect.objectContaining({ code: 'unknown_field', name: 'MappingError' }));
   });
 
   it('follows Divolte type rules: exact type, no widening, trivial unions only', () => {
-    expect(build(({ map }) => map(viewportPixelWidth()).onto('l'))).toThrow(
+    expect(
+      build(({ map }) => {
+        map(viewportPixelWidth()).onto('l');
+      }),
+    ).toThrow(
       'Cannot map viewportPixelWidth() onto l: an int value needs an int field, not ["null","long"].',
     );
-    expect(build(({ map }) => map(timestamp()).onto('n'))).toThrow(/a long value needs a long field/);
-    expect(build(({ map }) => map(location()).onto('flag'))).toThrow(expect.objectContaining({ code: 'type_mismatch' }));
-    expect(build(({ map }) => map(firstInSession()).onto('a'))).toThrow(/boolean value needs a boolean field/);
-    expect(build(({ map }) => map(header('x')).onto('ints'))).toThrow(/its items: a string value needs a string field, not "int"/);
-    expect(build(({ map }) => map(header('x')).onto('a'))).toThrow(/a list needs an array field/);
-    expect(build(({ map }) => map(parse(location()).to('uri').query()).onto('list'))).toThrow(/a query needs a map of array of string/);
-    expect(build(({ map }) => map(digest('SHA-256').result()).onto('a'))).toThrow(/bytes value needs a bytes field/);
+    expect(
+      build(({ map }) => {
+        map(timestamp()).onto('n');
+      }),
+    ).toThrow(/a long value needs a long field/);
+    expect(
+      build(({ map }) => {
+        map(location()).onto('flag');
+      }),
+    ).toThrow(expect.objectContaining({ code: 'type_mismatch' }));
+    expect(
+      build(({ map }) => {
+        map(firstInSession()).onto('a');
+      }),
+    ).toThrow(/boolean value needs a boolean field/);
+    expect(
+      build(({ map }) => {
+        map(header('x')).onto('ints');
+      }),
+    ).toThrow(/its items: a string value needs a string field, not "int"/);
+    expect(
+      build(({ map }) => {
+        map(header('x')).onto('a');
+      }),
+    ).toThrow(/a list needs an array field/);
+    expect(
+      build(({ map }) => {
+        map(parse(location()).to('uri').query()).onto('list');
+      }),
+    ).toThrow(/a query needs a map of array of string/);
+    expect(
+      build(({ map }) => {
+        map(digest('SHA-256').result()).onto('a');
+      }),
+    ).toThrow(/bytes value needs a bytes field/);
     const union: AvroRecordSchema = {
       type: 'record',
       name: 'U',
       fields: [{ name: 'u', type: ['null', 'string', 'int'], default: null }],
     };
-    expect(() => createMapper({ schema: union, mapping: ({ map }) => map(location()).onto('u') })).toThrow(
-      /only unions of null and one other type/,
-    );
+    expect(() =>
+      createMapper({
+        schema: union,
+        mapping: ({ map }) => {
+          map(location()).onto('u');
+        },
+      }),
+    ).toThrow(/only unions of null and one other type/);
   });
 
   it('checks literals against the field', () => {
-    expect(build(({ map }) => map(1.5).onto('n'))).toThrow(/the number 1.5 does not fit/);
-    expect(build(({ map }) => map(2 ** 31).onto('n'))).toThrow(/does not fit/);
-    expect(build(({ map }) => map('x').onto('n'))).toThrow(/string literal needs a string field/);
-    expect(build(({ map }) => map(true).onto('a'))).toThrow(/boolean literal/);
-    expect(build(({ map }) => map(null).onto('withDefault'))).toThrow(/null needs a nullable field/);
-    expect(build(({ map }) => map({} as never).onto('a'))).toThrow(/only string, number, boolean and null literals/);
+    expect(
+      build(({ map }) => {
+        map(1.5).onto('n');
+      }),
+    ).toThrow(/the number 1.5 does not fit/);
+    expect(
+      build(({ map }) => {
+        map(2 ** 31).onto('n');
+      }),
+    ).toThrow(/does not fit/);
+    expect(
+      build(({ map }) => {
+        map('x').onto('n');
+      }),
+    ).toThrow(/string literal needs a string field/);
+    expect(
+      build(({ map }) => {
+        map(true).onto('a');
+      }),
+    ).toThrow(/boolean literal/);
+    expect(
+      build(({ map }) => {
+        map(null).onto('withDefault');
+      }),
+    ).toThrow(/null needs a nullable field/);
+    expect(
+      build(({ map }) => {
+        map({} as never).onto('a');
+      }),
+    ).toThrow(/only string, number, boolean and null literals/);
   });
 
   it('rejects values that cannot be mapped directly', () => {
-    for (const value of [userAgent(), parse(location()).to('uri'), match('x').against(location())]) {
-      expect(build(({ map }) => map(value as never).onto('a'))).toThrow(
-        expect.objectContaining({ code: 'unmappable_value' }),
-      );
+    for (const value of [
+      userAgent(),
+      parse(location()).to('uri'),
+      match('x').against(location()),
+    ]) {
+      expect(
+        build(({ map }) => {
+          map(value as never).onto('a');
+        }),
+      ).toThrow(expect.objectContaining({ code: 'unmappable_value' }));
     }
     expect(() =>
       createMapper({
         schema: probe,
         geoIpDatabase: testGeoDatabase(),
-        mapping: ({ map }) => map(ip2geo() as never).onto('a'),
+        mapping: ({ map }) => {
+          map(ip2geo() as never).onto('a');
+        },
       }),
     ).toThrow(/a geo lookup cannot be mapped directly/);
   });
 
   it('rejects a required field that no statement sets (Divolte only fails at run time)', () => {
-    const record = defineRecord({ name: 'Req', fields: { id: avro.string(), other: avro.string(), opt: avro.nullable(avro.int()) } });
-    expect(() => createMapper({ schema: record, mapping: ({ map }) => map(partyId()).onto('id') })).toThrow(
+    const record = defineRecord({
+      name: 'Req',
+      fields: { id: avro.string(), other: avro.string(), opt: avro.nullable(avro.int()) },
+    });
+    expect(() =>
+      createMapper({
+        schema: record,
+        mapping: ({ map }) => {
+          map(partyId()).onto('id');
+        },
+      }),
+    ).toThrow(
       'Req: no statement sets other, which has no default; map a value onto it or give it a default.',
     );
     expect(() => createMapper({ schema: record, mapping: () => undefined })).toThrow(
-      expect.objectContaining({ code: 'unset_required_field', message: expect.stringContaining('id, other') }),
+      expect.objectContaining({
+        code: 'unset_required_field',
+        message: expect.stringContaining('id, other'),
+      }),
     );
   });
 
   it('rejects schemas that are not Avro records, and statements made after the build', () => {
-    expect(() => createMapper({ schema: { type: 'record', name: 'X', fields: [{ name: 'a', type: 'nope' }] } as AvroRecordSchema, mapping: () => undefined })).toThrow(
-      expect.objectContaining({ code: 'invalid_schema' }),
-    );
-    expect(() => createMapper({ schema: { type: 'enum', name: 'E', symbols: ['A'] } as unknown as AvroRecordSchema, mapping: () => undefined })).toThrow(
-      /must be an Avro record/,
-    );
+    expect(() =>
+      createMapper({
+        schema: { type: 'record', name: 'X', fields: [{ name: 'a', type: 'nope' }] },
+        mapping: () => undefined,
+      }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_schema' }));
+    expect(() =>
+      createMapper({
+        schema: { type: 'enum', name: 'E', symbols: ['A'] } as unknown as AvroRecordSchema,
+        mapping: () => undefined,
+      }),
+    ).toThrow(/must be an Avro record/);
     let saved: MappingBuilder<Record<string, unknown>> | undefined;
     createMapper({ schema: probe.schema, mapping: (builder) => (saved = builder) });
     expect(() => saved?.stop()).toThrow(MappingError);
   });
 
   it('rejects a condition that is not a boolean value', () => {
-    expect(build(({ when }) => when(location() as never).stop())).toThrow(/the condition must be a boolean value/);
+    expect(
+      build(({ when }) => {
+        when(location() as never).stop();
+      }),
+    ).toThrow(/the condition must be a boolean value/);
   });
 });
 
@@ -190,9 +307,15 @@ describe('control flow', () => {
   it('when … apply runs only for a present true', () => {
     expect(
       run(({ map, when }) => {
-        when(T(true)).apply(() => map('yes').onto('a'));
-        when(T(false)).apply(() => map('no').onto('b'));
-        when(T(undefined)).apply(() => map('absent').onto('c'));
+        when(T(true)).apply(() => {
+          map('yes').onto('a');
+        });
+        when(T(false)).apply(() => {
+          map('no').onto('b');
+        });
+        when(T(undefined)).apply(() => {
+          map('absent').onto('c');
+        });
       }),
     ).toMatchObject({ a: 'yes', b: null, c: null });
   });
@@ -251,7 +374,9 @@ describe('control flow', () => {
         map(location()).onto('a');
         when(eventType().equalTo('bot')).drop();
         section(() => {
-          when(eventType().equalTo('spam')).apply(() => drop());
+          when(eventType().equalTo('spam')).apply(() => {
+            drop();
+          });
         });
       },
     });
@@ -274,7 +399,9 @@ describe('control flow', () => {
 
 describe('conditions and absence', () => {
   const read = (condition: BooleanValue, event = browserEvent()) =>
-    run(({ map }) => map(condition).onto('flag'), event).flag;
+    run(({ map }) => {
+      map(condition).onto('flag');
+    }, event).flag;
 
   it('and / or are absent when either side is absent', () => {
     expect(read(T(true).and(T(true)))).toBe(true);
@@ -306,10 +433,18 @@ describe('conditions and absence', () => {
     expect(read(cookie('consent').equalTo(cookie('missing')))).toBe(false);
     expect(read(referer().equalTo(referer()))).toBe(true);
     expect(read(header('accept-language').equalTo(['en-GB', 'en;q=0.9', 'nl;q=0.5']))).toBe(true);
-    expect(read(eventParameters().equalTo({ sku: 'A1' }), browserEvent({ parameters: { sku: 'A1' } }))).toBe(true);
-    expect(read(eventParameters().equalTo({ sku: 'A1' }), browserEvent({ parameters: { sku: 'A2' } }))).toBe(false);
-    expect(read(digest('MD5').add('a').result().equalTo(digest('MD5').add('a').result()))).toBe(true);
-    expect(read(digest('MD5').add('a').result().equalTo(digest('MD5').add('b').result()))).toBe(false);
+    expect(
+      read(eventParameters().equalTo({ sku: 'A1' }), browserEvent({ parameters: { sku: 'A1' } })),
+    ).toBe(true);
+    expect(
+      read(eventParameters().equalTo({ sku: 'A1' }), browserEvent({ parameters: { sku: 'A2' } })),
+    ).toBe(false);
+    expect(read(digest('MD5').add('a').result().equalTo(digest('MD5').add('a').result()))).toBe(
+      true,
+    );
+    expect(read(digest('MD5').add('a').result().equalTo(digest('MD5').add('b').result()))).toBe(
+      false,
+    );
   });
 
   it('whatever is derived from an absent value is absent, and is never an error', () => {
@@ -326,15 +461,21 @@ describe('conditions and absence', () => {
 describe('memoisation', () => {
   it('computes an expensive value once per event however often it is used', () => {
     let parses = 0;
-    const counting = new BooleanValue('counting()', () => () => {
-      parses++;
-      return true;
-    }, { memoize: true });
+    const counting = new BooleanValue(
+      'counting()',
+      () => () => {
+        parses++;
+        return true;
+      },
+      { memoize: true },
+    );
     const mapper = createMapper({
       schema: probe,
       mapping: ({ map, when }) => {
         map(counting).onto('flag');
-        when(counting).apply(() => map(counting.negate()).onto('flag'));
+        when(counting).apply(() => {
+          map(counting.negate()).onto('flag');
+        });
       },
     });
     mapper(browserEvent());
@@ -344,11 +485,20 @@ describe('memoisation', () => {
 });
 
 describe('run-time failures', () => {
-  const record = defineRecord({ name: 'Req', fields: { ref: avro.string(), n: avro.nullable(avro.int()) } });
+  const record = defineRecord({
+    name: 'Req',
+    fields: { ref: avro.string(), n: avro.nullable(avro.int()) },
+  });
 
   it('count a required field left unset, report it and carry on', () => {
     const onError = vi.fn<(issues: readonly Issue[]) => void>();
-    const mapper = createMapper({ schema: record, onError, mapping: ({ map }) => map(referer()).onto('ref') });
+    const mapper = createMapper({
+      schema: record,
+      onError,
+      mapping: ({ map }) => {
+        map(referer()).onto('ref');
+      },
+    });
     const failed = mapper(jsonEvent());
     expect(failed).toEqual({
       ok: false,
@@ -361,7 +511,10 @@ describe('run-time failures', () => {
       ],
     });
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(mapper(browserEvent())).toMatchObject({ ok: true, value: { ref: 'https://www.google.com/', n: null } });
+    expect(mapper(browserEvent())).toMatchObject({
+      ok: true,
+      value: { ref: 'https://www.google.com/', n: null },
+    });
     expect(mapper.stats).toEqual({ mapped: 1, dropped: 0, failed: 1 });
   });
 
@@ -387,7 +540,12 @@ describe('run-time failures', () => {
   });
 
   it('expose the avsc type, which accepts every record', () => {
-    const mapper = createMapper({ schema: record, mapping: ({ map }) => map(remoteHost()).onto('ref') });
+    const mapper = createMapper({
+      schema: record,
+      mapping: ({ map }) => {
+        map(remoteHost()).onto('ref');
+      },
+    });
     const result = mapper(browserEvent());
     expect(result.ok && !result.dropped && mapper.type.isValid(result.value)).toBe(true);
   });

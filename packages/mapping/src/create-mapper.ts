@@ -9,8 +9,14 @@ import type {
 import avsc, { type Type } from 'avsc';
 import { CompileContext } from './internal/compile-context';
 import { FAIL, jsonToAvro } from './internal/json-avro';
+import { fusedMapBlock, type MapStep } from './internal/specialize';
 import { createUserAgentParser } from './internal/user-agent-parser';
-import { describeType, literalMismatch, typeMismatch, unmappableReason } from './internal/type-rules';
+import {
+  describeType,
+  literalMismatch,
+  typeMismatch,
+  unmappableReason,
+} from './internal/type-rules';
 import type { GeoIpDatabase } from './geo-ip';
 import { MappingError } from './mapping-error';
 import { Value, type UnmappableKind, type ValueKind } from './value';
@@ -140,8 +146,9 @@ const EXIT = 1;
 const STOP = 2;
 const DROP = 3;
 type Status = typeof CONTINUE | typeof EXIT | typeof STOP | typeof DROP;
-type MutableRecord = Record<string, unknown>;
-type Action = (event: ClickEvent, record: MutableRecord) => Status;
+// The field values of the record under construction, in schema order; undefined means unset.
+type Values = unknown[];
+type Action = (event: ClickEvent, values: Values) => Status;
 
 interface FieldInfo {
   readonly name: string;
@@ -153,16 +160,64 @@ interface FieldInfo {
 
 const DROPPED: MapResult<never> = Object.freeze({ ok: true, dropped: true });
 
-function runBlock(actions: readonly Action[]): Action {
+type Step = Action | MapStep;
+
+// Runs of map statements become one generated function each (see fusedMapBlock).
+function runBlock(steps: readonly Step[]): Action {
+  const actions: Action[] = [];
+  let run: MapStep[] = [];
+  const flush = (): void => {
+    if (run.length > 0) actions.push(fusedMapBlock(run, FAIL));
+    run = [];
+  };
+  for (const step of steps) {
+    if (typeof step === 'function') {
+      flush();
+      actions.push(step);
+    } else {
+      run.push(step);
+    }
+  }
+  flush();
   const count = actions.length;
+  if (count === 0) return () => CONTINUE;
   if (count === 1) return actions[0]!;
-  return (event, record) => {
+  return (event, values) => {
     for (let i = 0; i < count; i++) {
-      const status = actions[i]!(event, record);
+      const status = actions[i]!(event, values);
       if (status !== CONTINUE) return status;
     }
     return CONTINUE;
   };
+}
+
+/**
+ * Makes the function that turns the field values into a record: one object literal with every
+ * field in schema order, an unset value replaced by the field's default (a fresh copy for arrays,
+ * maps, records and bytes). It is generated once per mapping, as avsc generates its record
+ * constructors, because a literal with fixed keys is many times faster than keyed stores or
+ * copying a template. Field names are Avro names (avsc has checked them) and are quoted anyway.
+ */
+function recordBuilder(fields: readonly FieldInfo[]): (values: Values) => unknown {
+  const defaults: unknown[] = [];
+  const fresh: (() => unknown)[] = [];
+  const properties = fields.map((info, index) => {
+    const value = info.defaultValue();
+    const key = JSON.stringify(info.name);
+    if (value === undefined) return `${key}: v[${index}]`;
+    if (value !== null && typeof value === 'object') {
+      fresh[index] = info.defaultValue;
+      return `${key}: v[${index}] === undefined ? f[${index}]() : v[${index}]`;
+    }
+    defaults[index] = value;
+    return `${key}: v[${index}] === undefined ? d[${index}] : v[${index}]`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated once from validated Avro field names; see above.
+  const factory = new Function('d', 'f', `return (v) => ({ ${properties.join(', ')} });`) as (
+    d: unknown[],
+    f: (() => unknown)[],
+  ) => (values: Values) => unknown;
+  return factory(defaults, fresh);
 }
 
 function isDeclaration<TRecord>(
@@ -171,18 +226,27 @@ function isDeclaration<TRecord>(
   return 'fullName' in schema && typeof (schema as { schema?: unknown }).schema === 'object';
 }
 
-function loadSchema(schema: RecordDeclaration<unknown> | AvroRecordSchema): Type & { fields: FieldInfoSource[] } {
+function loadSchema(
+  schema: RecordDeclaration<unknown> | AvroRecordSchema,
+): Type & { fields: FieldInfoSource[] } {
   const json = isDeclaration(schema) ? schema.schema : schema;
   let type: Type;
   try {
     type = avsc.Type.forSchema(json as avsc.Schema);
   } catch (error) {
-    throw new MappingError('invalid_schema', `The record schema is not valid Avro: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new MappingError(
+      'invalid_schema',
+      `The record schema is not valid Avro: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   if (type.typeName !== 'record') {
-    throw new MappingError('invalid_schema', `The schema must be an Avro record, not ${describeType(type)}.`);
+    throw new MappingError(
+      'invalid_schema',
+      `The schema must be an Avro record, not ${describeType(type)}.`,
+    );
   }
   return type as Type & { fields: FieldInfoSource[] };
 }
@@ -234,12 +298,15 @@ export function createMapper<TRecord = Record<string, unknown>>(
     createUserAgentParser(options.userAgentCacheSize ?? 1000),
   );
 
-  const stack: Action[][] = [[]];
+  const stack: Step[][] = [[]];
   const targeted = new Set<string>();
   let building = true;
-  const push = (action: Action): void => {
+  const push = (action: Step): void => {
     if (!building) {
-      throw new MappingError('invalid_mapping', 'Mapping statements can only be made inside the mapping function.');
+      throw new MappingError(
+        'invalid_mapping',
+        'Mapping statements can only be made inside the mapping function.',
+      );
     }
     stack[stack.length - 1]!.push(action);
   };
@@ -248,10 +315,15 @@ export function createMapper<TRecord = Record<string, unknown>>(
     body();
     return runBlock(stack.pop()!);
   };
-  const condition = (value: Value<boolean, 'boolean'>): ((event: ClickEvent) => boolean | undefined) => {
+  const condition = (
+    value: Value<boolean, 'boolean'>,
+  ): ((event: ClickEvent) => boolean | undefined) => {
     // Checked at run time too, for callers without the type checker.
     if (!(value instanceof Value) || (value.kind as ValueKind) !== 'boolean') {
-      throw new MappingError('type_mismatch', `when(${String(value)}): the condition must be a boolean value.`);
+      throw new MappingError(
+        'type_mismatch',
+        `when(${String(value)}): the condition must be a boolean value.`,
+      );
     }
     return Value.producer(value, context);
   };
@@ -271,30 +343,32 @@ export function createMapper<TRecord = Record<string, unknown>>(
     const info = field(name, value.description);
     const unmappable = unmappableReason(value.kind);
     if (unmappable !== undefined) {
-      throw new MappingError('unmappable_value', `Cannot map ${value.description} onto ${name}: ${unmappable}.`);
+      throw new MappingError(
+        'unmappable_value',
+        `Cannot map ${value.description} onto ${name}: ${unmappable}.`,
+      );
     }
     const mismatch = typeMismatch(value.kind, value.itemKind, info.type);
     if (mismatch !== undefined) {
-      throw new MappingError('type_mismatch', `Cannot map ${value.description} onto ${name}: ${mismatch}.`);
+      throw new MappingError(
+        'type_mismatch',
+        `Cannot map ${value.description} onto ${name}: ${mismatch}.`,
+      );
     }
-    const produce = Value.producer(value, context);
     const fieldType = info.type;
-    if (value.kind === 'json') {
-      push((event, record) => {
-        const json = produce(event);
-        if (json !== undefined) {
-          const coerced = jsonToAvro(json as never, fieldType);
-          if (coerced !== FAIL && fieldType.isValid(coerced)) record[name] = coerced;
-        }
-        return CONTINUE;
-      });
-    } else {
-      push((event, record) => {
-        const produced = produce(event);
-        if (produced !== undefined) record[name] = produced;
-        return CONTINUE;
-      });
-    }
+    const inline = Value.inline(value);
+    push({
+      index: info.index,
+      inline,
+      produce: inline === undefined ? Value.producer(value, context) : undefined,
+      convert:
+        value.kind === 'json'
+          ? (json) => {
+              const coerced = jsonToAvro(json as never, fieldType);
+              return coerced !== FAIL && fieldType.isValid(coerced) ? coerced : FAIL;
+            }
+          : undefined,
+    });
   };
 
   const mapLiteral = (literal: Literal, name: string): void => {
@@ -304,9 +378,12 @@ export function createMapper<TRecord = Record<string, unknown>>(
     if (mismatch !== undefined) {
       throw new MappingError('type_mismatch', `Cannot map ${source} onto ${name}: ${mismatch}.`);
     }
-    push((_event, record) => {
-      record[name] = literal;
-      return CONTINUE;
+    push({
+      index: info.index,
+      inline: undefined,
+      produce: undefined,
+      convert: undefined,
+      literal: { value: literal },
     });
   };
 
@@ -318,41 +395,56 @@ export function createMapper<TRecord = Record<string, unknown>>(
     return {
       apply: (body) => {
         const block = nested(body);
-        push((event, record) => (test(event) === true ? block(event, record) : CONTINUE));
+        push((event, values) => (test(event) === true ? block(event, values) : CONTINUE));
       },
-      exit: () => { guarded(EXIT); },
-      stop: () => { guarded(STOP); },
-      drop: () => { guarded(DROP); },
+      exit: () => {
+        guarded(EXIT);
+      },
+      stop: () => {
+        guarded(STOP);
+      },
+      drop: () => {
+        guarded(DROP);
+      },
     };
   };
 
   const builder: MappingBuilder<TRecord> = {
-    map: ((value: Value<unknown> | Literal) => ({
+    map: (value: Value<unknown> | Literal) => ({
       onto(name: string) {
         if (value instanceof Value) mapValue(value, name);
         else mapLiteral(value, name);
       },
-    })),
+    }),
     when,
     section: (body) => {
       const block = nested(body);
-      push((event, record) => {
-        const status = block(event, record);
+      push((event, values) => {
+        const status = block(event, values);
         return status === EXIT ? CONTINUE : status;
       });
     },
-    exit: () => { push(() => EXIT); },
-    stop: () => { push(() => STOP); },
-    drop: () => { push(() => DROP); },
+    exit: () => {
+      push(() => EXIT);
+    },
+    stop: () => {
+      push(() => STOP);
+    },
+    drop: () => {
+      push(() => DROP);
+    },
     hasGeoIpDatabase: options.geoIpDatabase !== undefined,
   };
 
   options.mapping(builder);
   building = false;
-  if (stack.length !== 1) throw new MappingError('invalid_mapping', 'A nested block did not finish.');
+  if (stack.length !== 1)
+    throw new MappingError('invalid_mapping', 'A nested block did not finish.');
 
   const fieldList = [...fields.values()];
-  const unset = fieldList.filter((info) => info.required && !targeted.has(info.name)).map((info) => info.name);
+  const unset = fieldList
+    .filter((info) => info.required && !targeted.has(info.name))
+    .map((info) => info.name);
   if (unset.length > 0) {
     throw new MappingError(
       'unset_required_field',
@@ -361,26 +453,10 @@ export function createMapper<TRecord = Record<string, unknown>>(
   }
 
   const body = runBlock(stack[0]!);
-  const names = fieldList.map((info) => info.name);
-  // Primitive defaults are shared; complex ones (arrays, maps, records, bytes) are copied per event.
-  const primitiveDefaults = fieldList.map((info) => {
-    const value = info.defaultValue();
-    return value === null || typeof value !== 'object' ? value : undefined;
-  });
-  const complexDefaults = fieldList.map((info) => {
-    const value = info.defaultValue();
-    return value !== null && typeof value === 'object' ? info.defaultValue : undefined;
-  });
-  const required = fieldList.filter((info) => info.required).map((info) => info.name);
-  const fieldCount = names.length;
-  const createRecord = (): MutableRecord => {
-    const record: MutableRecord = {};
-    for (let i = 0; i < fieldCount; i++) {
-      const complex = complexDefaults[i];
-      record[names[i]!] = complex === undefined ? primitiveDefaults[i] : complex();
-    }
-    return record;
-  };
+  const values: Values = fieldList.map(() => undefined);
+  const requiredIndexes = fieldList.filter((info) => info.required).map((info) => info.index);
+  const fieldCount = fieldList.length;
+  const buildRecord = recordBuilder(fieldList) as (values: Values) => TRecord;
 
   let mapped = 0;
   let dropped = 0;
@@ -399,22 +475,26 @@ export function createMapper<TRecord = Record<string, unknown>>(
 
   const mapper = (event: ClickEvent): MapResult<TRecord> => {
     context.nextEvent();
-    let record: MutableRecord;
+    for (let i = 0; i < fieldCount; i++) values[i] = undefined;
     let status: Status;
     try {
-      record = createRecord();
-      status = body(event, record);
+      status = body(event, values);
     } catch (error) {
       return fail(event, [
-        { code: 'mapping_failed', path: [], message: `Mapping failed: ${(error as Error).message}` },
+        {
+          code: 'mapping_failed',
+          path: [],
+          message: `Mapping failed: ${(error as Error).message}`,
+        },
       ]);
     }
     if (status === DROP) {
       dropped++;
       return DROPPED;
     }
-    for (const name of required) {
-      if (record[name] === undefined) {
+    for (const index of requiredIndexes) {
+      if (values[index] === undefined) {
+        const name = fieldList[index]!.name;
         return fail(event, [
           {
             code: 'unset_required_field',
@@ -425,7 +505,7 @@ export function createMapper<TRecord = Record<string, unknown>>(
       }
     }
     mapped++;
-    return { ok: true, dropped: false, value: record as TRecord };
+    return { ok: true, dropped: false, value: buildRecord(values) };
   };
 
   return Object.defineProperties(mapper, {

@@ -48,7 +48,13 @@ describe("Divolte's default mapping onto DefaultEventRecord", () => {
     const result = createDivolteEventMapper()(jsonEvent());
     expect(result).toMatchObject({
       ok: true,
-      value: { location: null, referer: null, pageViewId: null, eventType: 'unknown', userAgentName: null },
+      value: {
+        location: null,
+        referer: null,
+        pageViewId: null,
+        eventType: 'unknown',
+        userAgentName: null,
+      },
     });
   });
 });
@@ -114,7 +120,10 @@ describe('the Tributary default mapping onto TributaryEventRecord', () => {
 
   it('leaves geo null without a database, and carries the bot verdict', () => {
     const result = createTributaryEventMapper()(browserEvent({ isBot: true }));
-    expect(result).toMatchObject({ ok: true, value: { isBot: true, geoCountryCode: null, geoCityName: null } });
+    expect(result).toMatchObject({
+      ok: true,
+      value: { isBot: true, geoCountryCode: null, geoCityName: null },
+    });
   });
 });
 

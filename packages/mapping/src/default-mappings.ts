@@ -4,7 +4,12 @@ import {
   type DivolteEventRecord,
   type TributaryEventRecord,
 } from '@tributary/schema';
-import { createMapper, type MapperOptions, type MappingBuilder, type RecordMapper } from './create-mapper';
+import {
+  createMapper,
+  type MapperOptions,
+  type MappingBuilder,
+  type RecordMapper,
+} from './create-mapper';
 import { eventParameters } from './event-parameters';
 import { ip2geo } from './geo-ip';
 import { parse } from './parse';

@@ -21,13 +21,17 @@ describe('digest()', () => {
       sha256('aLiteralString'),
     );
     expect(
-      Buffer.from(evaluate(digest('SHA-256').add(eventId()).add('aLiteralString').result(), event)!),
+      Buffer.from(
+        evaluate(digest('SHA-256').add(eventId()).add('aLiteralString').result(), event)!,
+      ),
     ).toEqual(sha256(`${event.eventId}aLiteralString`));
   });
 
   it('adds scalar JSON as its text and skips objects, arrays and absent values', () => {
     const params = eventParameters();
-    const json = browserEvent({ parameters: { a: 'string', b: 42, c: 'apple', d: { x: 1 }, e: [1] } });
+    const json = browserEvent({
+      parameters: { a: 'string', b: 42, c: 'apple', d: { x: 1 }, e: [1] },
+    });
     const result = digest('SHA-256')
       .add(params.path('$.a'))
       .add(params.path('$.b'))
@@ -91,11 +95,15 @@ describe('digest()', () => {
 
   it('fails when the mapping is built for an unknown algorithm or a seed Java cannot use', () => {
     expect(() => digest('SHA-999')).toThrow(MappingError);
-    expect(() => digest('SHA-999')).toThrow(expect.objectContaining({ code: 'unsupported_algorithm' }));
+    expect(() => digest('SHA-999')).toThrow(
+      expect.objectContaining({ code: 'unsupported_algorithm' }),
+    );
     expect(() => digest('MD5', 'seed')).toThrow(/seeded digest/);
   });
 
   it('does not show the seed in descriptions', () => {
-    expect(digest('SHA-256', 'top secret').add('x').result().description).not.toContain('top secret');
+    expect(digest('SHA-256', 'top secret').add('x').result().description).not.toContain(
+      'top secret',
+    );
   });
 });

@@ -23,10 +23,7 @@ function nodeAlgorithm(algorithm: string): string | undefined {
 
 /** A value that can be added to a digest: a string, bytes or a scalar JSON value. */
 export type DigestInput =
-  | string
-  | Value<string, 'string'>
-  | Value<Uint8Array, 'bytes'>
-  | Value<JsonValue, 'json'>;
+  string | Value<string, 'string'> | Value<Uint8Array, 'bytes'> | Value<JsonValue, 'json'>;
 
 type Piece = (event: Parameters<Producer<unknown>>[0]) => BinaryLike | undefined;
 
@@ -41,7 +38,12 @@ export class Digester {
   readonly #pieces: readonly DigestInput[];
 
   /** @internal Made by {@link digest}. */
-  constructor(algorithm: string, key: Buffer | undefined, description: string, pieces: readonly DigestInput[]) {
+  constructor(
+    algorithm: string,
+    key: Buffer | undefined,
+    description: string,
+    pieces: readonly DigestInput[],
+  ) {
     this.#algorithm = algorithm;
     this.#key = key;
     this.#description = description;
@@ -113,7 +115,9 @@ export class BytesValue extends Value<Uint8Array, 'bytes'> {
 
   /** Lower-case hexadecimal. */
   toHexLower(): Value<string, 'string'> {
-    return derive(this, 'string', '.toHexLower()', (bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'));
+    return derive(this, 'string', '.toHexLower()', (bytes) =>
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex'),
+    );
   }
 
   /** Upper-case hexadecimal. */

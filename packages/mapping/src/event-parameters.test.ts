@@ -10,7 +10,7 @@ import { javaDoubleToString, jsonAsText } from './internal/java-text';
 
 describe('eventParameters()', () => {
   const event = browserEvent({
-    parameters: { s: 'text', i: 42, d: 1.5, big: 1e21, b: true, n: null, o: { a: 1 }, a: [1, 2] },
+    parameters: { s: 'text', i: 42, d: 1.5, huge: 1e21, b: true, n: null, o: { a: 1 }, a: [1, 2] },
   });
   const params = eventParameters();
 
@@ -18,7 +18,7 @@ describe('eventParameters()', () => {
     expect(evaluate(params.value('s'), event)).toBe('text');
     expect(evaluate(params.value('i'), event)).toBe('42');
     expect(evaluate(params.value('d'), event)).toBe('1.5');
-    expect(evaluate(params.value('big'), event)).toBe('1.0E21');
+    expect(evaluate(params.value('huge'), event)).toBe('1.0E21');
     expect(evaluate(params.value('b'), event)).toBe('true');
     expect(evaluate(params.value('n'), event)).toBe('null');
     expect(evaluate(params.value('o'), event)).toBe('');
@@ -31,7 +31,15 @@ describe('eventParameters()', () => {
   });
 
   it('path() gives the value of a definite path, absent when nothing is there', () => {
-    const nested = browserEvent({ parameters: { items: [{ sku: 'A', price: 5 }, { sku: 'B', price: 15 }], x: null } });
+    const nested = browserEvent({
+      parameters: {
+        items: [
+          { sku: 'A', price: 5 },
+          { sku: 'B', price: 15 },
+        ],
+        x: null,
+      },
+    });
     expect(evaluate(params.path('$.items[1].sku'), nested, { type: ['null', 'string'] })).toBe('B');
     expect(evaluate(params.path('$.items[0].price'), nested, { type: ['null', 'int'] })).toBe(5);
     expect(evaluate(params.path('$.missing'), nested, { type: ['null', 'string'] })).toBeNull();
@@ -40,14 +48,23 @@ describe('eventParameters()', () => {
   });
 
   it('path() gives an array of every match for wildcards, deep scans and filters', () => {
-    const nested = browserEvent({ parameters: { items: [{ sku: 'A', price: 5 }, { sku: 'B', price: 15 }] } });
+    const nested = browserEvent({
+      parameters: {
+        items: [
+          { sku: 'A', price: 5 },
+          { sku: 'B', price: 15 },
+        ],
+      },
+    });
     const strings = { type: ['null', { type: 'array', items: 'string' }] };
     expect(evaluate(params.path('$.items[*].sku'), nested, strings)).toEqual(['A', 'B']);
     expect(evaluate(params.path('$..sku'), nested, strings)).toEqual(['A', 'B']);
     expect(evaluate(params.path('$.items[?(@.price > 10)].sku'), nested, strings)).toEqual(['B']);
     expect(evaluate(params.path('$.nothing[*]'), nested, strings)).toEqual([]);
     // A single match onto a non-array field is unwrapped, as Jackson does.
-    expect(evaluate(params.path('$.items[?(@.price > 10)].sku'), nested, { type: ['null', 'string'] })).toBe('B');
+    expect(
+      evaluate(params.path('$.items[?(@.price > 10)].sku'), nested, { type: ['null', 'string'] }),
+    ).toBe('B');
   });
 
   it('maps JSON onto records, maps and enums, and leaves the field unset when it does not fit', () => {
@@ -60,10 +77,18 @@ describe('eventParameters()', () => {
         { name: 'kind', type: { type: 'enum', name: 'Kind', symbols: ['A', 'B'] }, default: 'A' },
       ],
     };
-    const nested = browserEvent({ parameters: { item: { sku: 'A1', price: '9.5', extra: 1 }, bad: { price: 1 } } });
-    expect(evaluate(params.path('$.item'), nested, { type: ['null', record] })).toEqual({ sku: 'A1', price: 9.5, kind: 'A' });
+    const nested = browserEvent({
+      parameters: { item: { sku: 'A1', price: '9.5', extra: 1 }, bad: { price: 1 } },
+    });
+    expect(evaluate(params.path('$.item'), nested, { type: ['null', record] })).toEqual({
+      sku: 'A1',
+      price: 9.5,
+      kind: 'A',
+    });
     expect(evaluate(params.path('$.bad'), nested, { type: ['null', record] })).toBeNull();
-    expect(evaluate(params, nested, { type: ['null', { type: 'map', values: 'string' }] })).toBeNull();
+    expect(
+      evaluate(params, nested, { type: ['null', { type: 'map', values: 'string' }] }),
+    ).toBeNull();
   });
 
   it('toJson() gives the JSON text', () => {
@@ -77,7 +102,9 @@ describe('eventParameters()', () => {
     expect(() =>
       createMapper({
         schema: oneField(['null', { type: 'array', items: ['int', 'string'] }]),
-        mapping: ({ map }) => map(params.path('$.a')).onto('out'),
+        mapping: ({ map }) => {
+          map(params.path('$.a')).onto('out');
+        },
       }),
     ).toThrow(expect.objectContaining({ code: 'type_mismatch' }));
   });
@@ -107,7 +134,12 @@ describe('JSON to Avro coercion (Divolte jackson-mapping-fixtures, with Divolteâ
     ['double', { type: 'double' }, 10.1, 10.1],
     ['null', { type: 'null' }, null, null],
     ['enum', suit, 'SPADES', 'SPADES'],
-    ['map', { type: 'map', values: 'string' }, { foo: 'bar', baz: 'daz' }, { foo: 'bar', baz: 'daz' }],
+    [
+      'map',
+      { type: 'map', values: 'string' },
+      { foo: 'bar', baz: 'daz' },
+      { foo: 'bar', baz: 'daz' },
+    ],
     ['empty map', { type: 'map', values: 'string' }, {}, {}],
     ['array', { type: 'array', items: 'string' }, ['foo', 'bar'], ['foo', 'bar']],
     ['empty array', { type: 'array', items: 'string' }, [], []],
@@ -119,8 +151,18 @@ describe('JSON to Avro coercion (Divolte jackson-mapping-fixtures, with Divolteâ
     ['null-second union, value', ['string', 'null'], 'a value', 'a value'],
     ['singleton union', ['string'], 'some value', 'some value'],
     ['record', testRecord, { foo: 'bar', baz: 'daz' }, { foo: 'bar', baz: 'daz' }],
-    ['record, unknown field ignored', testRecord, { foo: 'bar', extraField: 'x', baz: 'daz' }, { foo: 'bar', baz: 'daz' }],
-    ['record, complex unknown field ignored', testRecord, { foo: 'bar', extraField: { foo: 'x' }, baz: 'daz' }, { foo: 'bar', baz: 'daz' }],
+    [
+      'record, unknown field ignored',
+      testRecord,
+      { foo: 'bar', extraField: 'x', baz: 'daz' },
+      { foo: 'bar', baz: 'daz' },
+    ],
+    [
+      'record, complex unknown field ignored',
+      testRecord,
+      { foo: 'bar', extraField: { foo: 'x' }, baz: 'daz' },
+      { foo: 'bar', baz: 'daz' },
+    ],
     [
       'array of records',
       {
@@ -135,8 +177,14 @@ describe('JSON to Avro coercion (Divolte jackson-mapping-fixtures, with Divolteâ
           ],
         },
       },
-      [{ field1: 'foo', field2: 42, extra: 'ignored' }, { field1: 'bar', field3: true }],
-      [{ field1: 'foo', field2: 42, field3: null }, { field1: 'bar', field2: null, field3: true }],
+      [
+        { field1: 'foo', field2: 42, extra: 'ignored' },
+        { field1: 'bar', field3: true },
+      ],
+      [
+        { field1: 'foo', field2: 42, field3: null },
+        { field1: 'bar', field2: null, field3: true },
+      ],
     ],
     [
       'nested record',
@@ -159,12 +207,14 @@ describe('JSON to Avro coercion (Divolte jackson-mapping-fixtures, with Divolteâ
   });
 
   it('decodes base64 into bytes and fixed', () => {
-    expect(coerce({ type: 'bytes' }, 'VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4=')).toEqual(
-      Buffer.from('The quick brown fox jumps over the lazy dog.'),
-    );
-    expect([...(coerce({ type: 'fixed', name: 'md5', size: 16 }, 'FHWPGv1EwJt5kgc8zwC0PQ==') as Buffer)].map((b) => (b << 24) >> 24)).toEqual(
-      [20, 117, -113, 26, -3, 68, -64, -101, 121, -110, 7, 60, -49, 0, -76, 61],
-    );
+    expect(
+      coerce({ type: 'bytes' }, 'VGhlIHF1aWNrIGJyb3duIGZveCBqdW1wcyBvdmVyIHRoZSBsYXp5IGRvZy4='),
+    ).toEqual(Buffer.from('The quick brown fox jumps over the lazy dog.'));
+    expect(
+      [
+        ...(coerce({ type: 'fixed', name: 'md5', size: 16 }, 'FHWPGv1EwJt5kgc8zwC0PQ==') as Buffer),
+      ].map((b) => (b << 24) >> 24),
+    ).toEqual([20, 117, -113, 26, -3, 68, -64, -101, 121, -110, 7, 60, -49, 0, -76, 61]);
   });
 
   it.each<[string, unknown, unknown]>([

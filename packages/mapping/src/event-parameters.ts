@@ -56,7 +56,12 @@ export class JsonValueSource extends Value<JsonValue, 'json'> {
       return (event) => {
         const json = source(event);
         if (json === undefined) return undefined;
-        const matches: JsonValue[] = JSONPath<JsonValue[]>({ path, json, wrap: true, eval: 'safe' });
+        const matches: JsonValue[] = JSONPath<JsonValue[]>({
+          path,
+          json,
+          wrap: true,
+          eval: 'safe',
+        });
         if (!definite) return matches;
         return matches.length === 0 ? undefined : matches[0];
       };
@@ -71,7 +76,10 @@ export class JsonValueSource extends Value<JsonValue, 'json'> {
   value(name: string): Value<string, 'string'> {
     return derive(this, 'string', `.value(${JSON.stringify(name)})`, (json) =>
       jsonAsText(
-        typeof json === 'object' && json !== null && !Array.isArray(json) && Object.prototype.hasOwnProperty.call(json, name)
+        typeof json === 'object' &&
+          json !== null &&
+          !Array.isArray(json) &&
+          Object.prototype.hasOwnProperty.call(json, name)
           ? json[name]
           : undefined,
       ),

@@ -79,7 +79,9 @@ describe('ip2geo()', () => {
     const build = () =>
       createMapper({
         schema: oneField(['null', 'string']),
-        mapping: ({ map }) => map(ip2geo().countryCode()).onto('out'),
+        mapping: ({ map }) => {
+          map(ip2geo().countryCode()).onto('out');
+        },
       });
     expect(build).toThrow(MappingError);
     expect(build).toThrow(expect.objectContaining({ code: 'missing_geo_database' }));

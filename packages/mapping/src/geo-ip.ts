@@ -2,7 +2,14 @@ import { isIP } from 'node:net';
 import { Reader, type CityResponse } from 'mmdb-lib';
 import { remoteHost } from './sources';
 import { MappingError } from './mapping-error';
-import { type BooleanValue, ListValue, Value, derive, deriveBoolean, type ValueKind } from './value';
+import {
+  type BooleanValue,
+  ListValue,
+  Value,
+  derive,
+  deriveBoolean,
+  type ValueKind,
+} from './value';
 
 /** What a MaxMind City (or ASN, ISP, Domain) database answers for one address; every part optional. */
 export type GeoIpRecord = CityResponse & {
@@ -25,12 +32,18 @@ export interface GeoIpDatabase {
 /** Opens a MaxMind `.mmdb` database (GeoIP2/GeoLite2 City, ASN, ISP, …) from its bytes. */
 export function openGeoIpDatabase(bytes: Uint8Array): GeoIpDatabase {
   try {
-    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const buffer = Buffer.isBuffer(bytes)
+      ? bytes
+      : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return new Reader<GeoIpRecord>(buffer);
   } catch (error) {
-    throw new MappingError('invalid_mapping', `openGeoIpDatabase: not a MaxMind database: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new MappingError(
+      'invalid_mapping',
+      `openGeoIpDatabase: not a MaxMind database: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
@@ -77,11 +90,20 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
   #int(name: string, read: (record: GeoIpRecord) => number | undefined): Part<number, 'int'> {
     return derive(this, 'int', `.${name}()`, (record) => {
       const value = read(record);
-      return value !== undefined && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31 ? value : undefined;
+      return value !== undefined &&
+        Number.isInteger(value) &&
+        value >= -(2 ** 31) &&
+        value < 2 ** 31
+        ? value
+        : undefined;
     });
   }
 
-  #list<T>(itemKind: 'string' | 'int', name: string, read: (record: GeoIpRecord) => (T | undefined)[] | undefined): ListValue<T> {
+  #list<T>(
+    itemKind: 'string' | 'int',
+    name: string,
+    read: (record: GeoIpRecord) => (T | undefined)[] | undefined,
+  ): ListValue<T> {
     return new ListValue<T>(itemKind, `${this.description}.${name}()`, (context) => {
       const source = Value.producer(this, context);
       return (event) => {
@@ -97,21 +119,27 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
   /** City name. */
   cityName = (): Part<string, 'string'> => this.#string('cityName', (r) => r.city?.names.en);
   /** Continent code, e.g. `EU`. */
-  continentCode = (): Part<string, 'string'> => this.#string('continentCode', (r) => r.continent?.code);
+  continentCode = (): Part<string, 'string'> =>
+    this.#string('continentCode', (r) => r.continent?.code);
   /** GeoNames id of the continent (int). */
   continentId = (): Part<number, 'int'> => this.#int('continentId', (r) => r.continent?.geoname_id);
   /** Continent name. */
-  continentName = (): Part<string, 'string'> => this.#string('continentName', (r) => r.continent?.names.en);
+  continentName = (): Part<string, 'string'> =>
+    this.#string('continentName', (r) => r.continent?.names.en);
   /** ISO 3166-1 alpha-2 country code. */
-  countryCode = (): Part<string, 'string'> => this.#string('countryCode', (r) => r.country?.iso_code);
+  countryCode = (): Part<string, 'string'> =>
+    this.#string('countryCode', (r) => r.country?.iso_code);
   /** GeoNames id of the country (int). */
   countryId = (): Part<number, 'int'> => this.#int('countryId', (r) => r.country?.geoname_id);
   /** Country name. */
-  countryName = (): Part<string, 'string'> => this.#string('countryName', (r) => r.country?.names.en);
+  countryName = (): Part<string, 'string'> =>
+    this.#string('countryName', (r) => r.country?.names.en);
   /** Latitude (double). */
-  latitude = (): Part<number, 'double'> => derive(this, 'double', '.latitude()', (r) => r.location?.latitude);
+  latitude = (): Part<number, 'double'> =>
+    derive(this, 'double', '.latitude()', (r) => r.location?.latitude);
   /** Longitude (double). */
-  longitude = (): Part<number, 'double'> => derive(this, 'double', '.longitude()', (r) => r.location?.longitude);
+  longitude = (): Part<number, 'double'> =>
+    derive(this, 'double', '.longitude()', (r) => r.location?.longitude);
   /** US metro code (int). */
   metroCode = (): Part<number, 'int'> => this.#int('metroCode', (r) => r.location?.metro_code);
   /** IANA time zone, e.g. `Europe/Amsterdam`. */
@@ -159,7 +187,10 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
     this.#list<string>('string', 'subdivisionNames', (r) => r.subdivisions?.map((s) => s.names.en));
   /** Autonomous system number (int). */
   autonomousSystemNumber = (): Part<number, 'int'> =>
-    this.#int('autonomousSystemNumber', (r) => r.traits?.autonomous_system_number ?? r.autonomous_system_number);
+    this.#int(
+      'autonomousSystemNumber',
+      (r) => r.traits?.autonomous_system_number ?? r.autonomous_system_number,
+    );
   /** Autonomous system organisation. */
   autonomousSystemOrganization = (): Part<string, 'string'> =>
     this.#string(
@@ -167,16 +198,17 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
       (r) => r.traits?.autonomous_system_organization ?? r.autonomous_system_organization,
     );
   /** Domain of the network. */
-  domain = (): Part<string, 'string'> => this.#string('domain', (r) => r.traits?.domain ?? r.domain);
+  domain = (): Part<string, 'string'> =>
+    this.#string('domain', (r) => r.traits?.domain ?? r.domain);
   /** Internet service provider. */
   isp = (): Part<string, 'string'> => this.#string('isp', (r) => r.traits?.isp ?? r.isp);
   /** Organisation of the network. */
   organisation = (): Part<string, 'string'> =>
     this.#string('organisation', (r) => r.traits?.organization ?? r.organization);
-  /** @deprecated MaxMind deprecated this flag: an anonymous proxy (boolean, false when not set). */
+  /** An anonymous proxy (boolean, false when not set). MaxMind has deprecated this flag. */
   anonymousProxy = (): BooleanValue =>
     deriveBoolean(this, '.anonymousProxy()', (r) => r.traits?.is_anonymous_proxy ?? false);
-  /** @deprecated MaxMind deprecated this flag: a satellite provider (boolean, false when not set). */
+  /** A satellite provider (boolean, false when not set). MaxMind has deprecated this flag. */
   satelliteProvider = (): BooleanValue =>
     deriveBoolean(this, '.satelliteProvider()', (r) => r.traits?.is_satellite_provider ?? false);
 }

@@ -1,4 +1,8 @@
-import { divolteEventRecord, tributaryEventRecord, type DivolteEventRecord } from '@tributary/schema';
+import {
+  divolteEventRecord,
+  tributaryEventRecord,
+  type DivolteEventRecord,
+} from '@tributary/schema';
 import { describe, expectTypeOf, it } from 'vitest';
 import { createMapper, type FieldsAccepting, type RecordMapper } from './create-mapper';
 import { createDivolteEventMapper } from './default-mappings';
@@ -44,7 +48,9 @@ describe('typed field names', () => {
   });
 
   it('lets JSON values map onto any field (checked at build time)', () => {
-    expectTypeOf<FieldsAccepting<DivolteEventRecord, never, 'json'>>().toEqualTypeOf<keyof DivolteEventRecord>();
+    expectTypeOf<FieldsAccepting<DivolteEventRecord, never, 'json'>>().toEqualTypeOf<
+      keyof DivolteEventRecord
+    >();
     createMapper({
       schema: tributaryEventRecord,
       mapping: ({ map }) => {

@@ -76,16 +76,31 @@ describe('parse … to uri', () => {
   });
 
   it.each([
-    ['http://my_host/x', { scheme: 'http', host: null, port: null, path: '/x', query: null, fragment: null }],
+    [
+      'http://my_host/x',
+      { scheme: 'http', host: null, port: null, path: '/x', query: null, fragment: null },
+    ],
     ['/rel?x', { scheme: null, host: null, port: null, path: '/rel', query: 'x', fragment: null }],
-    ['mailto:a@b', { scheme: 'mailto', host: null, port: null, path: null, query: null, fragment: null }],
-    ['http://[::1]:80/', { scheme: 'http', host: '[::1]', port: 80, path: '/', query: null, fragment: null }],
+    [
+      'mailto:a@b',
+      { scheme: 'mailto', host: null, port: null, path: null, query: null, fragment: null },
+    ],
+    [
+      'http://[::1]:80/',
+      { scheme: 'http', host: '[::1]', port: 80, path: '/', query: null, fragment: null },
+    ],
     ['', { scheme: null, host: null, port: null, path: '', query: null, fragment: null }],
     ['?', { scheme: null, host: null, port: null, path: '', query: '', fragment: null }],
     ['#f', { scheme: null, host: null, port: null, path: '', query: null, fragment: 'f' }],
-    ['http://h:/p', { scheme: 'http', host: 'h', port: null, path: '/p', query: null, fragment: null }],
+    [
+      'http://h:/p',
+      { scheme: 'http', host: 'h', port: null, path: '/p', query: null, fragment: null },
+    ],
     ['//h/p', { scheme: null, host: 'h', port: null, path: '/p', query: null, fragment: null }],
-    ['https://example.com', { scheme: 'https', host: 'example.com', port: null, path: '', query: null, fragment: null }],
+    [
+      'https://example.com',
+      { scheme: 'https', host: 'example.com', port: null, path: '', query: null, fragment: null },
+    ],
   ])('splits %j', (text, expected) => {
     const uri = parse(location()).to('uri');
     const event = withLocation(text);

@@ -81,7 +81,7 @@ export function parse(value: Value<string, 'string'>): Parser {
       case 'bool':
         return deriveBoolean(value, ' to bool', (text) => text.toLowerCase() === 'true') as never;
       case 'uri':
-        return new UriValue(`parse(${value.description} to uri)`, (context) => {
+        return new UriValue(value, `parse(${value.description} to uri)`, (context) => {
           const source = Value.producer(value, context);
           return (event) => {
             const text = source(event);
@@ -100,9 +100,16 @@ export function parse(value: Value<string, 'string'>): Parser {
 
 /** A parsed URI. It cannot be mapped itself; map one of its parts. */
 export class UriValue extends Value<ParsedUri, 'uri'> {
+  readonly #source: Value<string, 'string'>;
+
   /** @internal */
-  constructor(description: string, factory: ProducerFactory<ParsedUri>) {
+  constructor(
+    source: Value<string, 'string'>,
+    description: string,
+    factory: ProducerFactory<ParsedUri>,
+  ) {
     super('uri', description, factory, { memoize: true });
+    this.#source = source;
   }
 
   /** The decoded path (`""` when the URI has none); absent for an opaque URI such as `mailto:x`. */
@@ -141,7 +148,16 @@ export class UriValue extends Value<ParsedUri, 'uri'> {
 
   /** The query string as it is written; absent without `?`. */
   rawQueryString(): Value<string, 'string'> {
-    return derive(this, 'string', '.rawQueryString()', (uri) => uri.rawQuery);
+    const source = this.#source;
+    return new Value('string', `${this.description}.rawQueryString()`, (context) => {
+      const text = Value.producer(source, context);
+      const uri = Value.producer(this, context);
+      // Without a `?` there is no query whether or not the URI parses, so skip parsing it.
+      return (event) => {
+        const raw = text(event);
+        return raw === undefined || !raw.includes('?') ? undefined : uri(event)?.rawQuery;
+      };
+    });
   }
 
   /** The fragment, percent-decoded; absent without `#`. */
@@ -183,10 +199,14 @@ export class QueryValue extends Value<QueryMap, 'query'> {
 
   /** Every value of a key, in order; absent when the key is missing. */
   valueList(key: string): ListValue<string, 'string'> {
-    return new ListValue('string', `${this.description}.valueList(${JSON.stringify(key)})`, (context) => {
-      const source = Value.producer(this, context);
-      return (event) => source(event)?.[key];
-    });
+    return new ListValue(
+      'string',
+      `${this.description}.valueList(${JSON.stringify(key)})`,
+      (context) => {
+        const source = Value.producer(this, context);
+        return (event) => source(event)?.[key];
+      },
+    );
   }
 }
 
@@ -219,7 +239,11 @@ export class MatchValue extends Value<RegExpExecArray | null, 'match'> {
    * @throws {MappingError} `invalid_expression` for a group the expression does not have.
    */
   group(group: number | string): Value<string, 'string'> {
-    if (typeof group === 'number' ? !(Number.isInteger(group) && group >= 0 && group <= this.#groups) : !this.#names.has(group)) {
+    if (
+      typeof group === 'number'
+        ? !(Number.isInteger(group) && group >= 0 && group <= this.#groups)
+        : !this.#names.has(group)
+    ) {
       throw new MappingError(
         'invalid_expression',
         `${this.description}.group(${JSON.stringify(group)}): the expression has no such group.`,

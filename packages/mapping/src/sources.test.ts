@@ -67,16 +67,16 @@ describe('simple value sources', () => {
 
   it('are absent where a JSON event has no browser data', () => {
     const json = jsonEvent();
-    for (const value of [
-      location(),
-      referer(),
-      eventType(),
-      pageViewId(),
-      userAgentString(),
-    ]) {
+    for (const value of [location(), referer(), eventType(), pageViewId(), userAgentString()]) {
       expect(evaluate(value, json), value.description).toBeNull();
     }
-    for (const value of [viewportPixelWidth(), viewportPixelHeight(), screenPixelWidth(), screenPixelHeight(), roundedDevicePixelRatio()]) {
+    for (const value of [
+      viewportPixelWidth(),
+      viewportPixelHeight(),
+      screenPixelWidth(),
+      screenPixelHeight(),
+      roundedDevicePixelRatio(),
+    ]) {
       expect(evaluate(value, json), value.description).toBeNull();
     }
     expect(evaluate(devicePixelRatio(), json)).toBeNull();
@@ -86,7 +86,9 @@ describe('simple value sources', () => {
 
   it('treat sizes outside Avro int range as absent rather than write them wrong', () => {
     expect(evaluate(viewportPixelWidth(), browserEvent({ viewportWidth: 2 ** 31 }))).toBeNull();
-    expect(evaluate(screenPixelHeight(), browserEvent({ screenHeight: -(2 ** 31) }))).toBe(-(2 ** 31));
+    expect(evaluate(screenPixelHeight(), browserEvent({ screenHeight: -(2 ** 31) }))).toBe(
+      -(2 ** 31),
+    );
   });
 });
 
@@ -128,7 +130,9 @@ describe('header()', () => {
     expect(evaluate(forwarded.get(-4), event)).toBe('10.0.0.1');
     expect(evaluate(forwarded.get(4), event)).toBeNull();
     expect(evaluate(forwarded.get(-5), event)).toBeNull();
-    expect(evaluate(forwarded.commaSeparated(), event)).toBe('10.0.0.1,10.0.0.2,quoted, one,10.0.0.3');
+    expect(evaluate(forwarded.commaSeparated(), event)).toBe(
+      '10.0.0.1,10.0.0.2,quoted, one,10.0.0.3',
+    );
     expect(evaluate(header('x-missing').first(), event)).toBeNull();
     expect(() => forwarded.get(1.5)).toThrow(TypeError);
   });

@@ -7,7 +7,9 @@ import { createUserAgentParser } from './internal/user-agent-parser';
 import { LruCache } from './internal/lru';
 
 const withUa = (ua: string) =>
-  browserEvent({ request: { remoteAddress: '127.0.0.1', headers: { 'x-ua': [ua] }, cookies: {}, userAgent: ua } });
+  browserEvent({
+    request: { remoteAddress: '127.0.0.1', headers: { 'x-ua': [ua] }, cookies: {}, userAgent: ua },
+  });
 
 function divolteParts(event = browserEvent()) {
   const ua = userAgent();
@@ -53,11 +55,23 @@ describe('userAgent()', () => {
       '17.0',
       'Apple Computer, Inc.',
     ]);
-    const bot = divolteParts(withUa('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'));
+    const bot = divolteParts(
+      withUa('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'),
+    );
     expect(bot[3]).toBe('Robot');
     expect(bot[5]).toBe('Other');
     expect(divolteParts(withUa('curl/8.5.0'))[3]).toBe('Library');
-    expect(divolteParts(withUa(''))).toEqual(['unknown', 'unknown', '', 'unknown', '', 'unknown', 'unknown', '', '']);
+    expect(divolteParts(withUa(''))).toEqual([
+      'unknown',
+      'unknown',
+      '',
+      'unknown',
+      '',
+      'unknown',
+      'unknown',
+      '',
+      '',
+    ]);
   });
 
   it("exposes ua-parser-js's own parts, absent when unknown", () => {
@@ -106,7 +120,12 @@ describe('userAgent()', () => {
     cache.set('y', 2);
     cache.get('x');
     cache.set('z', 3);
-    expect([cache.get('x'), cache.get('y'), cache.get('z'), cache.size]).toEqual([1, undefined, 3, 2]);
+    expect([cache.get('x'), cache.get('y'), cache.get('z'), cache.size]).toEqual([
+      1,
+      undefined,
+      3,
+      2,
+    ]);
     const none = new LruCache<number>(0);
     none.set('x', 1);
     expect(none.get('x')).toBeUndefined();

@@ -4,7 +4,31 @@ import { Value, derive } from './value';
 
 export type { UserAgentDetails } from './internal/user-agent-parser';
 
-type Part = Exclude<keyof UserAgentDetails, never>;
+type Part = keyof UserAgentDetails;
+
+// One accessor per part, each its own function, so every part's read stays monomorphic.
+const PARTS: { readonly [K in Part]: (details: UserAgentDetails) => UserAgentDetails[K] } = {
+  browserName: (d) => d.browserName,
+  browserVersion: (d) => d.browserVersion,
+  browserMajor: (d) => d.browserMajor,
+  engineName: (d) => d.engineName,
+  engineVersion: (d) => d.engineVersion,
+  osName: (d) => d.osName,
+  osVersion: (d) => d.osVersion,
+  deviceType: (d) => d.deviceType,
+  deviceVendor: (d) => d.deviceVendor,
+  deviceModel: (d) => d.deviceModel,
+  cpuArchitecture: (d) => d.cpuArchitecture,
+  name: (d) => d.name,
+  family: (d) => d.family,
+  vendor: (d) => d.vendor,
+  type: (d) => d.type,
+  version: (d) => d.version,
+  deviceCategory: (d) => d.deviceCategory,
+  osFamily: (d) => d.osFamily,
+  osVersionNumber: (d) => d.osVersionNumber,
+  osVendor: (d) => d.osVendor,
+};
 
 /**
  * A parsed user agent (ua-parser-js 1.x, LRU-cached). It cannot be mapped itself: map one of its
@@ -17,7 +41,9 @@ export class UserAgentValue extends Value<UserAgentDetails, 'userAgent'> {
   constructor(source: Value<string, 'string'>) {
     super(
       'userAgent',
-      source.description === 'userAgentString()' ? 'userAgent()' : `userAgent(${source.description})`,
+      source.description === 'userAgentString()'
+        ? 'userAgent()'
+        : `userAgent(${source.description})`,
       (context) => {
         const input = Value.producer(source, context);
         const parse = context.userAgentParser;
@@ -31,7 +57,7 @@ export class UserAgentValue extends Value<UserAgentDetails, 'userAgent'> {
   }
 
   #part(part: Part, name: string): Value<string, 'string'> {
-    return derive(this, 'string', `.${name}()`, (details) => details[part]);
+    return derive(this, 'string', `.${name}()`, PARTS[part]);
   }
 
   /** Divolte `name()`: the browser name, e.g. `Chrome`; `unknown` when not recognised. */

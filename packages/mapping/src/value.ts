@@ -1,5 +1,6 @@
 import type { ClickEvent } from '@tributary/schema';
 import type { CompileContext } from './internal/compile-context';
+import { derivedProducer } from './internal/specialize';
 
 /** What a {@link Value} produces, as Divolte's type rules see it. */
 export type ValueKind =
@@ -36,6 +37,11 @@ export interface ValueOptions {
   memoize?: boolean;
   /** The kind of a list's items. */
   itemKind?: ValueKind;
+  /**
+   * For a plain read of the event: the same value as a JavaScript expression over the event `e`
+   * (`e.location`), which a mapping compiles inline. Fixed strings of this package only.
+   */
+  inline?: string;
 }
 
 function deepEqual(a: unknown, b: unknown): boolean {
@@ -44,7 +50,8 @@ function deepEqual(a: unknown, b: unknown): boolean {
     return typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
   }
   if (a instanceof Uint8Array || b instanceof Uint8Array) {
-    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length) return false;
+    if (!(a instanceof Uint8Array && b instanceof Uint8Array) || a.length !== b.length)
+      return false;
     for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
     return true;
   }
@@ -79,6 +86,7 @@ export class Value<T, TKind extends ValueKind = ValueKind> {
   readonly itemKind: ValueKind | undefined;
   readonly #factory: ProducerFactory<T>;
   readonly #memoize: boolean;
+  readonly #inline: string | undefined;
 
   /** @internal Values are made by the source functions (`location()`, `cookie('x')`, …). */
   constructor(
@@ -92,6 +100,12 @@ export class Value<T, TKind extends ValueKind = ValueKind> {
     this.itemKind = options.itemKind;
     this.#factory = factory;
     this.#memoize = options.memoize ?? false;
+    this.#inline = options.inline;
+  }
+
+  /** @internal The inline expression of a plain event read, if the value is one. */
+  static inline(value: Value<unknown>): string | undefined {
+    return value.#inline;
   }
 
   /** @internal The closure of a value within one mapping under construction. */
@@ -127,16 +141,13 @@ export class Value<T, TKind extends ValueKind = ValueKind> {
         return (event) => deepEqual(left(event), right(event));
       });
     }
-    return new BooleanValue(
-      `${this.description}.equalTo(${JSON.stringify(other)})`,
-      (context) => {
-        const source = Value.producer(this, context);
-        return (event) => {
-          const value = source(event);
-          return value !== undefined && deepEqual(value, other);
-        };
-      },
-    );
+    return new BooleanValue(`${this.description}.equalTo(${JSON.stringify(other)})`, (context) => {
+      const source = Value.producer(this, context);
+      return (event) => {
+        const value = source(event);
+        return value !== undefined && deepEqual(value, other);
+      };
+    });
   }
 
   /** The description, as in error messages. */
@@ -156,13 +167,7 @@ export function derive<TParent, T, TKind extends ValueKind>(
   return new Value<T, TKind>(
     kind,
     `${parent.description}${suffix}`,
-    (context) => {
-      const source = Value.producer(parent, context);
-      return (event) => {
-        const value = source(event);
-        return value === undefined ? undefined : compute(value);
-      };
-    },
+    (context) => derivedProducer(Value.producer(parent, context), compute),
     options,
   );
 }
@@ -234,13 +239,9 @@ export function deriveBoolean<TParent>(
   suffix: string,
   compute: (parent: TParent) => boolean | undefined,
 ): BooleanValue {
-  return new BooleanValue(`${parent.description}${suffix}`, (context) => {
-    const source = Value.producer(parent, context);
-    return (event) => {
-      const value = source(event);
-      return value === undefined ? undefined : compute(value);
-    };
-  });
+  return new BooleanValue(`${parent.description}${suffix}`, (context) =>
+    derivedProducer(Value.producer(parent, context), compute),
+  );
 }
 
 /**

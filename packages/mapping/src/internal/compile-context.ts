@@ -1,6 +1,7 @@
 import type { GeoIpDatabase } from '../geo-ip';
 import type { UserAgentParser } from './user-agent-parser';
 import type { Producer } from '../value';
+import { memoizedProducer } from './specialize';
 
 /**
  * The state of one mapping while it is built and while it runs: the compiled closure of every
@@ -11,7 +12,7 @@ import type { Producer } from '../value';
 export class CompileContext {
   readonly geoIpDatabase: GeoIpDatabase | undefined;
   readonly userAgentParser: UserAgentParser;
-  private generation = 0;
+  private readonly generation = { value: 0 };
   private readonly stamps: number[] = [];
   private readonly memo: unknown[] = [];
   private readonly producers = new Map<string, Producer<unknown>>();
@@ -23,8 +24,8 @@ export class CompileContext {
 
   /** Starts a new event: every memoised value is computed afresh. */
   nextEvent(): void {
-    this.generation = this.generation >= 0x3fffffff ? 1 : this.generation + 1;
-    if (this.generation === 1) this.stamps.fill(0);
+    this.generation.value = this.generation.value >= 0x3fffffff ? 1 : this.generation.value + 1;
+    if (this.generation.value === 1) this.stamps.fill(0);
   }
 
   /** The closure for a value description, made once. */
@@ -42,16 +43,6 @@ export class CompileContext {
     const slot = this.stamps.length;
     this.stamps.push(0);
     this.memo.push(undefined);
-    const stamps = this.stamps;
-    const memo = this.memo;
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const self = this;
-    return (event) => {
-      if (stamps[slot] === self.generation) return memo[slot] as T | undefined;
-      const value = inner(event);
-      stamps[slot] = self.generation;
-      memo[slot] = value;
-      return value;
-    };
+    return memoizedProducer(inner, this.stamps, this.memo, slot, this.generation);
   }
 }

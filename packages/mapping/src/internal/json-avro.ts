@@ -97,7 +97,8 @@ function scalar(json: JsonValue, type: Avro): unknown {
       return toNumber(json);
     case 'string':
       if (typeof json === 'string') return json;
-      if (typeof json === 'number') return Number.isInteger(json) ? jsonAsText(json) : javaDoubleToString(json);
+      if (typeof json === 'number')
+        return Number.isInteger(json) ? jsonAsText(json) : javaDoubleToString(json);
       if (typeof json === 'boolean') return jsonAsText(json);
       return FAIL;
     case 'bytes':
@@ -131,8 +132,11 @@ export function jsonToAvro(json: JsonValue, type: Type): unknown {
       if (typeof json !== 'object' || json === null || Array.isArray(json)) return FAIL;
       const record: Record<string, unknown> = {};
       for (const field of avro.fields ?? []) {
-        const property = Object.prototype.hasOwnProperty.call(json, field.name) ? json[field.name] : undefined;
-        const value = property === undefined ? field.defaultValue() : jsonToAvro(property, field.type);
+        const property = Object.prototype.hasOwnProperty.call(json, field.name)
+          ? json[field.name]
+          : undefined;
+        const value =
+          property === undefined ? field.defaultValue() : jsonToAvro(property, field.type);
         if (value === FAIL || value === undefined) return FAIL;
         record[field.name] = value;
       }

@@ -17,20 +17,25 @@ export function parseQueryString(query: string): QueryMap {
   const map = Object.create(null) as QueryMap;
   const length = query.length;
   let start = 0;
-  let name: string | undefined;
-  for (let i = 0; i < length; i++) {
-    const code = query.charCodeAt(i);
-    if (code === 61 /* = */ && name === undefined) {
-      name = query.slice(start, i);
-      start = i + 1;
-    } else if (code === 38 /* & */) {
-      if (name !== undefined) add(map, decodeFormComponent(name), decodeFormComponent(query.slice(start, i)));
-      else add(map, decodeFormComponent(query.slice(start, i)), '');
-      start = i + 1;
-      name = undefined;
+  while (start < length) {
+    let end = query.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end === start) {
+      // An empty piece between two `&` is an empty key with an empty value.
+      add(map, '', '');
+    } else {
+      const equals = query.indexOf('=', start);
+      if (equals === -1 || equals > end) {
+        add(map, decodeFormComponent(query.slice(start, end)), '');
+      } else {
+        add(
+          map,
+          decodeFormComponent(query.slice(start, equals)),
+          decodeFormComponent(query.slice(equals + 1, end)),
+        );
+      }
     }
+    start = end + 1;
   }
-  if (name !== undefined) add(map, decodeFormComponent(name), decodeFormComponent(query.slice(start)));
-  else if (start !== length) add(map, decodeFormComponent(query.slice(start)), '');
   return map;
 }

@@ -1,57 +1,34 @@
 // A parser with java.net.URI's grammar and getters, so `parse … to uri` accepts and splits what
 // Divolte does: relative references are fine, characters such as a space, `"` or `|` and malformed
 // escapes are not, an authority that is no `[user@]host[:port]` leaves the host absent.
+//
+// Parsing only validates and finds the boundaries of the parts; the parts themselves are sliced
+// when asked for, so mapping one part of a URL costs one scan and one small object.
 
-/** The parts of a parsed URI; `undefined` where java.net.URI answers null. */
-export interface ParsedUri {
-  readonly scheme: string | undefined;
-  readonly host: string | undefined;
-  /** -1 when the URI has no explicit port. */
-  readonly port: number;
-  readonly rawPath: string | undefined;
-  readonly rawQuery: string | undefined;
-  readonly rawFragment: string | undefined;
-}
-
-const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/;
 const HOSTNAME =
   /^(?:(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])\.)*[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?$/;
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV6 = /^\[[0-9A-Fa-f:.]+(?:%[^\]]*)?\]$/;
 const PORT = /^\d*$/;
+// What java.net.URI accepts: ASCII unreserved and reserved characters, `%` and `#`, and "other"
+// characters (non-ASCII, but not controls or Unicode spaces).
+// One negated class (a single fast scan): the allowed set minus C1 controls and Unicode spaces.
+const ILLEGAL =
+  /[^A-Za-z0-9\-_.!~*'();/?:@&=+$,[\]%#\u00a1-\u167f\u1681-\u1fff\u200b-\u2027\u202a-\u202e\u2030-\u205e\u2060-\u2fff\u3001-\uffff]/;
+const BAD_ESCAPE = /%(?![0-9A-Fa-f]{2})/;
 
-function isHex(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+function isSchemeCharacter(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 43 ||
+    code === 45 ||
+    code === 46
+  );
 }
 
-// Characters java.net.URI refuses anywhere: controls, space, and `"<>\^`{|}`; `%` must start an
-// escape. Square brackets are only checked in the authority.
-function hasIllegalCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code <= 32 || code === 127) return true;
-    switch (code) {
-      case 34:
-      case 60:
-      case 62:
-      case 92:
-      case 94:
-      case 96:
-      case 123:
-      case 124:
-      case 125:
-        return true;
-      case 37:
-        if (!isHex(text.charCodeAt(i + 1)) || !isHex(text.charCodeAt(i + 2))) return true;
-        break;
-      default:
-        if (code >= 0x80 && code <= 0x9f) return true;
-    }
-  }
-  return false;
-}
-
-function parseAuthority(authority: string): { host: string | undefined; port: number } {
+function splitAuthority(authority: string): { host: string | undefined; port: number } {
   const at = authority.lastIndexOf('@');
   const hostPort = at === -1 ? authority : authority.slice(at + 1);
   let host: string;
@@ -77,47 +54,124 @@ function parseAuthority(authority: string): { host: string | undefined; port: nu
   return { host, port: port > 2147483647 ? -1 : port };
 }
 
-/** Parses a URI reference; `undefined` where java.net.URI would throw. */
-export function parseUri(text: string): ParsedUri | undefined {
-  if (text.length === 0) return emptyUri;
-  if (hasIllegalCharacter(text)) return undefined;
-  const hash = text.indexOf('#');
-  const rawFragment = hash === -1 ? undefined : text.slice(hash + 1);
-  if (rawFragment !== undefined && rawFragment.includes('#')) return undefined;
-  let rest = hash === -1 ? text : text.slice(0, hash);
-  let scheme: string | undefined;
-  const delimiter = rest.search(/[:/?]/);
-  if (delimiter !== -1 && rest[delimiter] === ':') {
-    scheme = rest.slice(0, delimiter);
-    if (!SCHEME.test(scheme)) return undefined;
-    rest = rest.slice(delimiter + 1);
-    if (!rest.startsWith('/')) {
-      // Opaque (mailto:x): no path, query or authority of its own.
-      if (rest.length === 0) return undefined;
-      return { scheme, host: undefined, port: -1, rawPath: undefined, rawQuery: undefined, rawFragment };
-    }
+/** A parsed URI reference; each part is `undefined` where java.net.URI answers null. */
+export class ParsedUri {
+  /** @internal */
+  constructor(
+    private readonly text: string,
+    private readonly schemeEnd: number,
+    private readonly authorityStart: number,
+    private readonly pathStart: number,
+    private readonly queryStart: number,
+    private readonly fragmentStart: number,
+    private readonly opaque: boolean,
+  ) {}
+
+  /** The scheme, e.g. `https`. */
+  get scheme(): string | undefined {
+    return this.schemeEnd === -1 ? undefined : this.text.slice(0, this.schemeEnd);
   }
-  let host: string | undefined;
-  let port = -1;
-  if (rest.startsWith('//')) {
-    const end = rest.slice(2).search(/[/?]/);
-    const authority = end === -1 ? rest.slice(2) : rest.slice(2, end + 2);
-    rest = end === -1 ? '' : rest.slice(end + 2);
-    if (authority.length > 0) ({ host, port } = parseAuthority(authority));
-    else if (rest.length === 0 && rawFragment === undefined) return undefined;
+
+  /** The authority as written, e.g. `user@host:8080`. */
+  get rawAuthority(): string | undefined {
+    return this.authorityStart === -1 || this.authorityStart === this.pathStart
+      ? undefined
+      : this.text.slice(this.authorityStart, this.pathStart);
   }
-  if (/[[\]]/.test(rest)) return undefined;
-  const question = rest.indexOf('?');
-  const rawPath = question === -1 ? rest : rest.slice(0, question);
-  const rawQuery = question === -1 ? undefined : rest.slice(question + 1);
-  return { scheme, host, port, rawPath, rawQuery, rawFragment };
+
+  /** The host, when the authority is `[user@]host[:port]`. */
+  get host(): string | undefined {
+    const authority = this.rawAuthority;
+    return authority === undefined ? undefined : splitAuthority(authority).host;
+  }
+
+  /** The explicit port, or -1. */
+  get port(): number {
+    const authority = this.rawAuthority;
+    return authority === undefined ? -1 : splitAuthority(authority).port;
+  }
+
+  /** The path as written; `undefined` for an opaque URI such as `mailto:x`. */
+  get rawPath(): string | undefined {
+    if (this.opaque) return undefined;
+    const end = this.queryStart !== -1 ? this.queryStart - 1 : this.fragmentEnd();
+    return this.text.slice(this.pathStart, end);
+  }
+
+  /** The query as written, without `?`. */
+  get rawQuery(): string | undefined {
+    return this.queryStart === -1
+      ? undefined
+      : this.text.slice(this.queryStart, this.fragmentEnd());
+  }
+
+  /** The fragment as written, without `#`. */
+  get rawFragment(): string | undefined {
+    return this.fragmentStart === -1 ? undefined : this.text.slice(this.fragmentStart);
+  }
+
+  private fragmentEnd(): number {
+    return this.fragmentStart === -1 ? this.text.length : this.fragmentStart - 1;
+  }
 }
 
-const emptyUri: ParsedUri = {
-  scheme: undefined,
-  host: undefined,
-  port: -1,
-  rawPath: '',
-  rawQuery: undefined,
-  rawFragment: undefined,
-};
+/** Parses a URI reference; `undefined` where java.net.URI would throw. */
+export function parseUri(text: string): ParsedUri | undefined {
+  if (ILLEGAL.test(text)) return undefined;
+  if (text.includes('%') && BAD_ESCAPE.test(text)) return undefined;
+  const length = text.length;
+  const hash = text.indexOf('#');
+  if (hash !== -1 && text.indexOf('#', hash + 1) !== -1) return undefined;
+  const end = hash === -1 ? length : hash;
+  const fragmentStart = hash === -1 ? -1 : hash + 1;
+
+  // A scheme is what precedes a `:` that comes before any `/`, `?` or `#`.
+  let schemeEnd = -1;
+  let position = 0;
+  while (position < end && isSchemeCharacter(text.charCodeAt(position))) position++;
+  if (position < end && text.charCodeAt(position) === 58 /* : */) {
+    schemeEnd = position;
+  } else if (position < end) {
+    for (let i = position; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (code === 47 || code === 63) break;
+      if (code === 58) return undefined; // a scheme with characters no scheme may have
+    }
+  }
+  if (schemeEnd !== -1) {
+    // The scan above allowed only scheme characters; the first must be a letter.
+    const first = text.charCodeAt(0) | 0x20;
+    if (schemeEnd === 0 || first < 97 || first > 122) return undefined;
+    position = schemeEnd + 1;
+    if (text.charCodeAt(position) !== 47 /* / */) {
+      // Opaque (mailto:x): no path, query or authority of its own.
+      if (position >= end) return undefined;
+      return new ParsedUri(text, schemeEnd, -1, position, -1, fragmentStart, true);
+    }
+  } else {
+    position = 0;
+  }
+  const question = text.indexOf('?', position);
+  const queryMark = question === -1 || question > end ? -1 : question;
+  const beforeQuery = queryMark === -1 ? end : queryMark;
+  let authorityStart = -1;
+  if (text.charCodeAt(position) === 47 && text.charCodeAt(position + 1) === 47) {
+    authorityStart = position + 2;
+    const slash = text.indexOf('/', authorityStart);
+    position = slash === -1 || slash > beforeQuery ? beforeQuery : slash;
+    if (position === authorityStart && position >= end && hash === -1) return undefined;
+  }
+  // Square brackets belong in an IPv6 host only.
+  const bracket = text.indexOf('[', position);
+  const closing = text.indexOf(']', position);
+  if ((bracket !== -1 && bracket < end) || (closing !== -1 && closing < end)) return undefined;
+  return new ParsedUri(
+    text,
+    schemeEnd,
+    authorityStart,
+    position,
+    queryMark === -1 ? -1 : queryMark + 1,
+    fragmentStart,
+    false,
+  );
+}

@@ -116,7 +116,8 @@ function describe(result: UAParser.IResult): UserAgentDetails {
   const robot = ROBOT.test(result.ua);
   const library = !robot && LIBRARY.test(result.ua);
   const name = browser.name ?? 'unknown';
-  const family = browser.name?.replace(/^Mobile /, '').replace(/ (?:WebView|Headless)$/, '') ?? 'unknown';
+  const family =
+    browser.name?.replace(/^Mobile /, '').replace(/ (?:WebView|Headless)$/, '') ?? 'unknown';
   const osFamily = os.name === undefined ? 'unknown' : (OS_FAMILIES[os.name] ?? os.name);
   const type = robot
     ? 'Robot'

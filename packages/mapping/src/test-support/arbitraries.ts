@@ -17,7 +17,11 @@ const userAgents = fc.oneof(
 );
 const urls = fc.oneof(
   fc.webUrl({ withQueryParameters: true, withFragments: true }),
-  fc.constantFrom('https://x.example/?utm_source=a&utm_source=b&utm_medium=%E2%82%AC&utm_term', 'not a url', ''),
+  fc.constantFrom(
+    'https://x.example/?utm_source=a&utm_source=b&utm_medium=%E2%82%AC&utm_term',
+    'not a url',
+    '',
+  ),
   fc.string(),
 );
 
@@ -49,16 +53,17 @@ export const clickEventArbitrary: fc.Arbitrary<ClickEvent> = fc
     devicePixelRatio: optional(fc.double({ min: 0, max: 10, noNaN: true })),
     request: fc.record({
       remoteAddress: fc.oneof(fc.ipV4(), fc.ipV6(), fc.constant('81.2.69.160'), fc.string()),
-      headers: fc.dictionary(fc.string().map((s) => s.toLowerCase()), fc.array(fc.string(), { minLength: 1 })),
+      headers: fc.dictionary(
+        fc.string().map((s) => s.toLowerCase()),
+        fc.array(fc.string(), { minLength: 1 }),
+      ),
       cookies: fc.dictionary(fc.string(), fc.string()),
       userAgent: optional(userAgents),
     }),
   })
   .map((event) => {
     // exactOptionalPropertyTypes: leave optional properties out rather than set to undefined.
-    const copy: Record<string, unknown> = { ...event, request: { ...event.request } };
-    for (const [key, value] of Object.entries(copy)) if (value === undefined) delete copy[key];
-    const request = copy.request as Record<string, unknown>;
-    if (request.userAgent === undefined) delete request.userAgent;
-    return copy as ClickEvent;
+    const defined = (object: object): Record<string, unknown> =>
+      Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+    return { ...defined(event), request: defined(event.request) } as ClickEvent;
   });

@@ -23,7 +23,8 @@ export function browserEvent(overrides: Partial<ClickEvent> = {}): ClickEvent {
     isBot: false,
     doNotTrack: false,
     globalPrivacyControl: true,
-    location: 'https://shop.example:8443/p/42?utm_source=news&utm_medium=email&q=caf%C3%A9+au+lait#top',
+    location:
+      'https://shop.example:8443/p/42?utm_source=news&utm_medium=email&q=caf%C3%A9+au+lait#top',
     referrer: 'https://www.google.com/',
     viewportWidth: 1280,
     viewportHeight: 720,

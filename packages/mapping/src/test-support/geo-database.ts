@@ -45,7 +45,12 @@ export function testGeoDatabase(): GeoIpDatabase {
         network: '2001:db8::/32',
         data: {
           country: { iso_code: 'NL', geoname_id: 2750405, names: { en: 'Netherlands' } },
-          location: { accuracy_radius: 100, latitude: 52.3824, longitude: 4.8995, time_zone: 'Europe/Amsterdam' },
+          location: {
+            accuracy_radius: 100,
+            latitude: 52.3824,
+            longitude: 4.8995,
+            time_zone: 'Europe/Amsterdam',
+          },
         },
       },
     ]),

@@ -1,9 +1,12 @@
 import type { AvroRecordSchema, ClickEvent } from '@tributary/schema';
 import { createMapper, type MapperOptions, type MappingBuilder } from '../create-mapper';
-import type { Value, ValueKind } from '../value';
+import type { Value } from '../value';
 
 /** A one-field record schema of the given Avro type, nullable by default. */
-export function oneField(type: unknown, options: { default?: unknown } = { default: null }): AvroRecordSchema {
+export function oneField(
+  type: unknown,
+  options: { default?: unknown } = { default: null },
+): AvroRecordSchema {
   return {
     type: 'record',
     name: 'Probe',
@@ -26,9 +29,11 @@ const NULLABLE: Record<string, unknown> = {
  * event (`null` when absent), so tests read a value as the mapping sees it.
  */
 export function evaluate<T>(
-  value: Value<T, ValueKind>,
+  value: Value<T>,
   event: ClickEvent,
-  options: Omit<MapperOptions<Record<string, unknown>>, 'schema' | 'mapping'> & { type?: unknown } = {},
+  options: Omit<MapperOptions<Record<string, unknown>>, 'schema' | 'mapping'> & {
+    type?: unknown;
+  } = {},
 ): T | null {
   const type =
     options.type ??

@@ -30,7 +30,11 @@ function ipBits(address: string): number[] {
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
   const groups = address.includes('::')
-    ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups]
+    ? [
+        ...headGroups,
+        ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'),
+        ...tailGroups,
+      ]
     : headGroups;
   for (const group of groups) {
     const word = parseInt(group, 16);
@@ -45,7 +49,8 @@ function control(type: number, size: number): number[] {
   const extension = type <= 7 ? [] : [type - 7];
   if (size < 29) out.push(first | size, ...extension);
   else if (size < 29 + 256) out.push(first | 29, ...extension, size - 29);
-  else if (size < 285 + 65536) out.push(first | 30, ...extension, (size - 285) >> 8, (size - 285) & 0xff);
+  else if (size < 285 + 65536)
+    out.push(first | 30, ...extension, (size - 285) >> 8, (size - 285) & 0xff);
   else {
     const rest = size - 65821;
     out.push(first | 31, ...extension, (rest >> 16) & 0xff, (rest >> 8) & 0xff, rest & 0xff);
