@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeEventQuery, encodeEventQuery, type TrackedEvent } from './event-query';
+import {
+  decodeEventQuery,
+  encodeEventFields,
+  encodeEventQuery,
+  type TrackedEvent,
+} from './event-query';
 import { createEventId, createIdentifier, createPageViewId } from './identifier';
 
 const CHECKSUM_BASE =
@@ -181,6 +186,33 @@ describe('encodeEventQuery', () => {
     if (!decoded.ok) return;
     const { corrupt: _corrupt, ...event } = decoded.value;
     expect(encodeEventQuery(event)).toBe(`${CHECKSUM_BASE}&x=si9804`);
+  });
+
+  it('takes the same fields as a tuple (encodeEventFields), leaving out absent ones', () => {
+    const e = DIVOLTE_JS_EVENT;
+    const fields = [e.partyId, e.sessionId, e.pageViewId, e.eventId, e.clientTimestamp] as const;
+    expect(
+      encodeEventFields([
+        ...fields,
+        e.newParty,
+        e.firstInSession,
+        e.location,
+        e.referrer,
+        e.screenWidth,
+        e.screenHeight,
+        e.devicePixelRatio,
+        e.viewportWidth,
+        e.viewportHeight,
+        e.eventType,
+        e.parameters,
+      ]),
+    ).toBe(DIVOLTE_JS_QUERY);
+    const short = encodeEventFields([...fields, true, false, '', '', NaN, undefined, Infinity]);
+    expect(short).toMatch(/^p=.*&c=mfm3t5kr&n=t&f=f&l=&x=-?[0-9a-z]+$/);
+    expect(decodeEventQuery(short)).toMatchObject({
+      ok: true,
+      value: { location: '', corrupt: false },
+    });
   });
 
   it('sends lone surrogates as U+FFFD instead of throwing', () => {

@@ -53,9 +53,30 @@ export interface DecodedEvent extends TrackedEvent {
 /** What {@link decodeEventQuery} returns. */
 export type EventQueryResult = Result<DecodedEvent>;
 
-function base36(value: number | undefined): string | undefined {
-  return value !== undefined && Number.isFinite(value) ? formatBase36(value) : undefined;
-}
+/**
+ * The fields of a `/csc-event` request in divolte.js's order (`p s v e c n f l r i j k w h t u`):
+ * party, session, page-view and event ids, client time, new-party and first-in-session flags, then
+ * the optional location, referrer, screen width and height, pixel ratio, viewport width and
+ * height, event type and custom parameters. {@link encodeEventQuery} takes the same as an object.
+ */
+export type EventQueryFields = readonly [
+  partyId: string,
+  sessionId: string,
+  pageViewId: string,
+  eventId: string,
+  clientTimestamp: number,
+  newParty: boolean,
+  firstInSession: boolean,
+  location?: string | undefined,
+  referrer?: string | undefined,
+  screenWidth?: number | undefined,
+  screenHeight?: number | undefined,
+  devicePixelRatio?: number | undefined,
+  viewportWidth?: number | undefined,
+  viewportHeight?: number | undefined,
+  eventType?: string | undefined,
+  parameters?: JsonValue | undefined,
+];
 
 /**
  * Encodes an event as the query string of a `/csc-event` request (without the leading `?`), with
@@ -66,29 +87,51 @@ function base36(value: number | undefined): string | undefined {
  *   newParty: false, firstInSession: false, eventType: 'pageView' })
  */
 export function encodeEventQuery(event: TrackedEvent): string {
-  const values = [
+  return encodeEventFields([
     event.partyId,
     event.sessionId,
     event.pageViewId,
     event.eventId,
-    formatBase36(event.clientTimestamp),
-    event.newParty ? 't' : 'f',
-    event.firstInSession ? 't' : 'f',
+    event.clientTimestamp,
+    event.newParty,
+    event.firstInSession,
     event.location,
-    event.referrer || undefined,
-    base36(event.screenWidth),
-    base36(event.screenHeight),
-    base36(event.devicePixelRatio),
-    base36(event.viewportWidth),
-    base36(event.viewportHeight),
+    event.referrer,
+    event.screenWidth,
+    event.screenHeight,
+    event.devicePixelRatio,
+    event.viewportWidth,
+    event.viewportHeight,
     event.eventType,
-    event.parameters === undefined ? undefined : encodeMincode(event.parameters),
-  ];
+    event.parameters,
+  ]);
+}
+
+/**
+ * {@link encodeEventQuery} for the fields as a tuple, which spares a tag the property names.
+ * Absent (`undefined`) optional fields, an empty referrer and non-finite numbers are left out.
+ * @throws {SchemaError} `unencodable_value` when `parameters` holds a BigInt or a cycle.
+ */
+export function encodeEventFields(fields: EventQueryFields): string {
   // Every key occurs once, so sorting the `key=value,;` entries sorts by key: their concatenation
   // is the canonical checksum string.
   const canonical: string[] = [];
   let query = '';
-  values.forEach((raw, i) => {
+  fields.forEach((field, i) => {
+    const raw =
+      i > 14
+        ? encodeMincode(field)
+        : i == 5 || i == 6
+          ? field
+            ? 't'
+            : 'f'
+          : typeof field == 'number'
+            ? i == 4 || Number.isFinite(field)
+              ? formatBase36(field)
+              : undefined
+            : i == 8
+              ? (field as string | undefined) || undefined
+              : (field as string | undefined);
     if (raw !== undefined) {
       const key = 'psvecnflrijkwhtu'[i]!;
       // The checksum covers exactly the text the server will decode.

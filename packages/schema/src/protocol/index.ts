@@ -28,7 +28,9 @@ export {
 export {
   decodeEventQuery,
   encodeEventQuery,
+  encodeEventFields,
   type DecodedEvent,
+  type EventQueryFields,
   type EventQueryResult,
   type TrackedEvent,
 } from './event-query';
