@@ -232,6 +232,27 @@ describe('createFileSink', () => {
     expect(sink.metrics().recordsWritten).toBe(0);
   });
 
+  it('close() racing with writes: a write either resolves and is published, or rejects', async () => {
+    const { sink } = sinkWith({ syncEveryRecords: 30, maxBufferedBytes: 20_000 });
+    await sink.open();
+    // The first writes fill the buffer; the others wait for room and meet the close.
+    const writes = range(0, 60).map((i) =>
+      sink.write(divolteBatch(i * 10, i * 10 + 10)).then(
+        () => 'accepted' as const,
+        (error: unknown) => (error as FileSinkError).code,
+      ),
+    );
+    await writes[0];
+    await sink.close();
+    const outcomes = await Promise.all(writes);
+    expect(new Set(outcomes)).toEqual(new Set(['accepted', 'closed']));
+    const accepted = range(0, 60).filter((i) => outcomes[i] === 'accepted');
+    expect(numbers(await readAll(dirs.pub))).toEqual(
+      accepted.flatMap((i) => range(i * 10, i * 10 + 10)),
+    );
+    expect(sink.metrics().recordsWritten).toBe(accepted.length * 10);
+  });
+
   it('validates its options', () => {
     dirs = createTempDirs();
     const base = {
