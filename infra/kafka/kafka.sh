@@ -9,6 +9,7 @@
 #   infra/kafka/kafka.sh fetch       only download the jars
 #   infra/kafka/kafka.sh reset       stop and delete this version's data
 #   infra/kafka/kafka.sh logs        print the path of the broker's log file
+#   infra/kafka/kafka.sh data-dir    print the broker's log.dirs (topic partitions live there)
 #   infra/kafka/kafka.sh classpath   print the classpath of the jars
 #   infra/kafka/kafka.sh run-class CLASS [ARGS...]   run a Kafka tool, e.g.
 #       org.apache.kafka.tools.ProducerPerformance, org.apache.kafka.tools.TopicCommand
@@ -201,6 +202,7 @@ reset)
   say "deleted $data"
   ;;
 logs) printf '%s\n' "$logfile" ;;
+data-dir) printf '%s\n' "$data/kraft-logs" ;;
 classpath) printf '%s\n' "$libs/*" ;;
 run-class)
   fetch

@@ -492,9 +492,12 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     progress.notify();
   }
 
-  /** Replays the spool in order; returns when it is empty (back online) or the sink stops. */
-  async function replay(): Promise<void> {
-    while (state === 'spooling' && !stopping) {
+  /**
+   * Replays the spool in order. Returns true when it is empty (back online); false when a send
+   * failed while the sink is closing (what is left stays on disk for the next run).
+   */
+  async function replay(): Promise<boolean> {
+    while (state === 'spooling') {
       const chunk = await spool!.next(settings.batchSize);
       // An append may have started while `next` finished; its records must go out before new ones.
       if (chunk === null && spool!.hasData) continue;
@@ -502,7 +505,7 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         state = 'online';
         logger.info('kafka-sink: spool replayed; back online');
         roomFreed.notify();
-        return;
+        return true;
       }
       for (;;) {
         try {
@@ -511,22 +514,26 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
           break;
         } catch (error) {
           await onFailure(error, chunk.records.length, 'replay');
-          if (stopping) return;
+          if (closing) return false;
           await backoff();
+          if (closing) return false;
         }
       }
       counters.replayed += chunk.records.length;
       await chunk.commit();
       progress.notify();
     }
+    return true;
   }
 
   async function runLoop(): Promise<void> {
-    while (!stopping) {
+    for (;;) {
       if (state === 'spooling') {
-        await replay();
+        // While closing, the spool is still drained as long as the broker takes it.
+        if (!(await replay())) return;
         continue;
       }
+      if (stopping) return;
       if (buffer.length === 0) {
         await wakeSender.wait();
         continue;

@@ -1,0 +1,160 @@
+// Where the integration tests find the real services, and how they reach the infra scripts. The
+// test files read the environment; the package never does.
+import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
+import { describe, it } from 'vitest';
+
+const run = promisify(execFile);
+
+/** The broker, `TRIBUTARY_KAFKA_BROKERS` or the address `infra/kafka/kafka.sh start` serves. */
+export const brokers = (process.env.TRIBUTARY_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+/** The Confluent-compatible API, `TRIBUTARY_REGISTRY_URL` or what `infra/registry/registry.sh start` serves. */
+export const registryUrl = process.env.TRIBUTARY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+export const inCi = process.env.CI === 'true';
+
+export const kafkaScript = fileURLToPath(new URL('../../../infra/kafka/kafka.sh', import.meta.url));
+
+function reachable(address: string): Promise<boolean> {
+  const url = new URL(address.includes('://') ? address : `tcp://${address}`);
+  return new Promise((resolve) => {
+    const socket = connect({ host: url.hostname, port: Number(url.port) });
+    const done = (up: boolean) => {
+      socket.destroy();
+      resolve(up);
+    };
+    socket.setTimeout(1500, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export const kafkaUp = await reachable(brokers[0]!);
+export const registryUp = await reachable(registryUrl);
+/** Whether `infra/kafka/kafka.sh` manages the broker, so a test may kill and restart it. */
+export const kafkaManaged =
+  kafkaUp && (await run(kafkaScript, ['status']).then(
+    () => true,
+    () => false,
+  ));
+
+/**
+ * `describe` for a suite that needs a real service: under CI=true a missing service fails the
+ * suite; locally, without CI, the suite is skipped while the service is down.
+ */
+export function describeWith(service: string, up: boolean, name: string, body: () => void): void {
+  if (up) {
+    describe(name, body);
+  } else if (inCi) {
+    describe(name, () => {
+      it(`needs ${service}`, () => {
+        throw new Error(`${service} is not reachable; CI must start it (see infra/README.md)`);
+      });
+    });
+  } else {
+    describe.skip(`${name} (${service} is down)`, body);
+  }
+}
+
+export function createKafka(clientId: string): Kafka {
+  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+}
+
+let topicCounter = 0;
+/** A fresh topic per test, created up front so the first produce does not race auto-creation. */
+export async function createTopic(kafka: Kafka, prefix: string, config: Partial<ITopicConfig> = {}): Promise<string> {
+  const topic = `${prefix}-${process.pid}-${Date.now()}-${topicCounter++}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions: 3, ...config }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+  return topic;
+}
+
+/** One consumed record. */
+export interface Consumed {
+  readonly key: Buffer | null;
+  readonly value: Buffer;
+  readonly timestamp: number;
+  readonly partition: number;
+  readonly offset: number;
+}
+
+/** Reads a topic from the beginning with a kafkajs consumer until `count` records came or `timeoutMs` passed. */
+export async function consumeWithKafkajs(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<Consumed[]> {
+  const consumer = kafka.consumer({ groupId: `${topic}-reader-${Date.now()}`, maxWaitTimeInMs: 200 });
+  const records: Consumed[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      consumer
+        .run({
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              records.push({
+                key: message.key,
+                value: message.value!,
+                timestamp: Number(message.timestamp),
+                partition: batch.partition,
+                offset: Number(message.offset),
+              });
+            }
+            if (records.length >= count) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/**
+ * Reads a whole topic with Debian's kcat (librdkafka), framing each record as
+ * `<key length>\n<value length>\n<timestamp>\n<partition>\n<offset>\n<key><value>`.
+ */
+export async function consumeWithKcat(topic: string): Promise<Consumed[]> {
+  const { stdout } = await run(
+    'kcat',
+    ['-b', brokers.join(','), '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%K\n%S\n%T\n%p\n%o\n%k%s'],
+    { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 },
+  );
+  const records: Consumed[] = [];
+  let at = 0;
+  const line = (): number => {
+    const end = stdout.indexOf(10, at);
+    const value = Number(stdout.subarray(at, end).toString('latin1'));
+    at = end + 1;
+    return value;
+  };
+  while (at < stdout.length) {
+    const keyLength = line();
+    const valueLength = line();
+    const timestamp = line();
+    const partition = line();
+    const offset = line();
+    const key = keyLength < 0 ? null : stdout.subarray(at, at + keyLength);
+    at += Math.max(keyLength, 0);
+    const value = stdout.subarray(at, at + valueLength);
+    at += valueLength;
+    records.push({ key, value, timestamp, partition, offset });
+  }
+  return records;
+}
+
+/** Runs infra/kafka/kafka.sh with the given arguments; returns its stdout. */
+export async function kafkaSh(...args: string[]): Promise<string> {
+  const { stdout } = await run(kafkaScript, args, { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
