@@ -4,10 +4,9 @@ import {
   createEventId,
   createIdentifier,
   createPageViewId,
-  encodeEventQuery,
+  encodeEventFields,
   type JsonValue,
   type RandomBytes,
-  type TrackedEvent,
 } from '@tributary/schema/protocol';
 
 /**
@@ -190,7 +189,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const newId = (): string => createIdentifier({ timestamp: now(), randomBytes: random });
   // Party and session: ids, and whether the next event is the first with each.
   const ids = [read(0), read(1)];
-  const fresh = ids.map((id) => !id);
+  const fresh: [boolean, boolean] = [!ids[0], !ids[1]];
   let partyId = ids[0] ?? newId();
   let sessionId = ids[1] ?? newId();
   let serverPageViewId = options.pageViewId;
@@ -269,25 +268,24 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     context.save();
     const eventId = createEventId(pageViewId, counter++);
     const { screen } = w;
-    const event: TrackedEvent = {
+    const query = encodeEventFields([
       partyId,
       sessionId,
       pageViewId,
       eventId,
-      clientTimestamp: time,
-      newParty: fresh[0]!,
-      firstInSession: fresh[1]!,
-      location: w.location.href,
+      time,
+      fresh[0],
+      fresh[1],
+      w.location.href,
       referrer,
-      screenWidth: screen.availWidth,
-      screenHeight: screen.availHeight,
-      devicePixelRatio: w.devicePixelRatio,
-      viewportWidth: w.innerWidth,
-      viewportHeight: w.innerHeight,
+      screen.availWidth,
+      screen.availHeight,
+      w.devicePixelRatio,
+      w.innerWidth,
+      w.innerHeight,
       eventType,
-    };
-    if (parameters !== undefined) event.parameters = parameters;
-    const query = encodeEventQuery(event);
+      parameters,
+    ]);
     fresh[0] = fresh[1] = false;
     signalled++;
     context.send(query, () => {
@@ -334,8 +332,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     get pageViewId() {
       return pageViewId;
     },
-    isNewPartyId: fresh[0]!,
-    isFirstInSession: fresh[1]!,
+    isNewPartyId: fresh[0],
+    isFirstInSession: fresh[1],
     isServerPageView: !!serverPageViewId,
   };
 
