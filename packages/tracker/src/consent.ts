@@ -96,8 +96,14 @@ export function createConsent(options: ConsentOptions = {}): Consent {
         else if (consent.state == 'pending' && options.pending != 'drop') held.push([query, done]);
         else done();
       };
+      let optedOut: string | null | undefined;
+      try {
+        optedOut = storage()?.getItem(key);
+      } catch {
+        // Storage disabled: no opt-out can have been stored.
+      }
       set(
-        storage()?.getItem(key) ||
+        optedOut ||
           (options.respectDoNotTrack && nav.doNotTrack == '1') ||
           (options.respectGlobalPrivacyControl && nav.globalPrivacyControl)
           ? 'optedOut'

@@ -153,6 +153,7 @@ describe('createTracker', () => {
     const { fake, tracker } = setup({ autoPageView: false });
     const calls: string[] = [];
     tracker.whenCommitted(() => calls.push('idle'));
+    await settle(0);
     expect(calls).toEqual(['idle']);
     tracker.signal('a');
     tracker.whenCommitted(() => calls.push(`after a: ${fake.events.length}`), 1000);
@@ -232,14 +233,17 @@ describe('createConsent', () => {
     expect(consent.state).toBe('optedOut');
   });
 
-  it('releases held events to whenCommitted waiters when denied', () => {
+  it('releases held events to whenCommitted waiters when denied', async () => {
     const consent = createConsent();
     const { tracker } = setup({ features: [consent], autoPageView: false });
     tracker.signal('held');
     const done = vi.fn();
     tracker.whenCommitted(done);
     expect(done).not.toHaveBeenCalled();
+    await settle(0);
+    expect(done).not.toHaveBeenCalled();
     consent.deny();
+    await settle(0);
     expect(done).toHaveBeenCalledOnce();
   });
 });

@@ -181,11 +181,20 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const d = w.document;
   const now = options.now ?? Date.now;
   const random = options.randomBytes;
-  const cookieless = options.cookieless;
+  let cookieless = options.cookieless;
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
   const lifetimes = [options.partyTimeout ?? 63072000, options.sessionTimeout ?? 1800];
-  const read = (index: number): string | undefined =>
-    cookieless ? undefined : new RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
+  const read = (index: number): string | undefined => {
+    try {
+      return cookieless
+        ? undefined
+        : new RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
+    } catch {
+      // A sandboxed document throws on cookie access: carry on with ids in memory.
+      cookieless = true;
+    }
+    return undefined;
+  };
   const newId = (): string => createIdentifier({ timestamp: now(), randomBytes: random });
   // Party and session: ids, and whether the next event is the first with each.
   const ids = [read(0), read(1)];
@@ -304,9 +313,10 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     pageView,
     signal: signal as Tracker<TEvents>['signal'],
     whenCommitted(callback, timeoutMs) {
+      // Run apart from delivery, so that a throwing callback cannot stall the queue.
       let fire = (): void => {
         fire = () => undefined;
-        callback();
+        setTimeout(callback);
       };
       waiters.push([
         signalled,
