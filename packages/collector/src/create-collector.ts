@@ -519,7 +519,16 @@ export function createCollector(options: CollectorOptions): Collector {
     >,
     facts: RequestFacts,
   ): ClickEvent => ({
-    ...sent,
+    // Field by field rather than a spread: a spread leaves V8 a slower object shape (measured).
+    source: sent.source,
+    receivedAt: sent.receivedAt,
+    clientTimestamp: sent.clientTimestamp,
+    partyId: sent.partyId,
+    sessionId: sent.sessionId,
+    eventId: sent.eventId,
+    newParty: sent.newParty,
+    firstInSession: sent.firstInSession,
+    corrupt: sent.corrupt,
     duplicate: false,
     isBot: facts.isBot,
     doNotTrack: facts.doNotTrack,
