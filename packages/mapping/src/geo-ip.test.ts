@@ -98,3 +98,33 @@ describe('ip2geo()', () => {
     expect(() => openGeoIpDatabase(new Uint8Array([1, 2, 3]))).toThrow(MappingError);
   });
 });
+
+describe('ip2geo() with a database of unexpected shape', () => {
+  it('treats parts of the wrong type as absent, so records stay valid', () => {
+    const odd = {
+      get: () =>
+        ({
+          country: { iso_code: 42, geoname_id: 'x', names: { en: null } },
+          location: { latitude: '52', longitude: 4.9, metro_code: 2 ** 40 },
+          subdivisions: [
+            { iso_code: 'NH', geoname_id: 2 ** 33 },
+            { iso_code: 7, geoname_id: 5 },
+          ],
+          traits: { is_anonymous_proxy: 1 },
+        }) as never,
+    };
+    const event = browserEvent();
+    const geo = ip2geo();
+    const read = <T>(value: Parameters<typeof evaluate<T>>[0]) =>
+      evaluate(value, event, { geoIpDatabase: odd });
+    expect(read(geo.countryCode())).toBeNull();
+    expect(read(geo.countryId())).toBeNull();
+    expect(read(geo.countryName())).toBeNull();
+    expect(read(geo.latitude())).toBeNull();
+    expect(read(geo.longitude())).toBe(4.9);
+    expect(read(geo.metroCode())).toBeNull();
+    expect(read(geo.subdivisionCodes())).toEqual(['NH']);
+    expect(read(geo.subdivisionIds())).toEqual([5]);
+    expect(read(geo.anonymousProxy())).toBe(false);
+  });
+});

@@ -49,6 +49,9 @@ export function openGeoIpDatabase(bytes: Uint8Array): GeoIpDatabase {
 
 type Part<T, TKind extends ValueKind> = Value<T, TKind>;
 
+const isInt32 = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31;
+
 /**
  * The geo lookup of an IP address in the `geoIpDatabase` given to the mapper. It cannot be mapped
  * itself; map one of its parts. Names are English. A part is absent when the address is no IP
@@ -83,8 +86,20 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
     );
   }
 
+  // A database is outside input: parts of the wrong type are treated as absent, so a record
+  // always validates.
   #string(name: string, read: (record: GeoIpRecord) => string | undefined): Part<string, 'string'> {
-    return derive(this, 'string', `.${name}()`, read);
+    return derive(this, 'string', `.${name}()`, (record) => {
+      const value = read(record);
+      return typeof value === 'string' ? value : undefined;
+    });
+  }
+
+  #double(name: string, read: (record: GeoIpRecord) => number | undefined): Part<number, 'double'> {
+    return derive(this, 'double', `.${name}()`, (record) => {
+      const value = read(record);
+      return typeof value === 'number' ? value : undefined;
+    });
   }
 
   #int(name: string, read: (record: GeoIpRecord) => number | undefined): Part<number, 'int'> {
@@ -109,7 +124,9 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
       return (event) => {
         const record = source(event);
         const items = record === undefined ? undefined : read(record);
-        return items?.filter((item): item is T => item !== undefined);
+        return items?.filter((item): item is T =>
+          itemKind === 'int' ? isInt32(item) : typeof item === 'string',
+        );
       };
     });
   }
@@ -135,11 +152,9 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
   countryName = (): Part<string, 'string'> =>
     this.#string('countryName', (r) => r.country?.names.en);
   /** Latitude (double). */
-  latitude = (): Part<number, 'double'> =>
-    derive(this, 'double', '.latitude()', (r) => r.location?.latitude);
+  latitude = (): Part<number, 'double'> => this.#double('latitude', (r) => r.location?.latitude);
   /** Longitude (double). */
-  longitude = (): Part<number, 'double'> =>
-    derive(this, 'double', '.longitude()', (r) => r.location?.longitude);
+  longitude = (): Part<number, 'double'> => this.#double('longitude', (r) => r.location?.longitude);
   /** US metro code (int). */
   metroCode = (): Part<number, 'int'> => this.#int('metroCode', (r) => r.location?.metro_code);
   /** IANA time zone, e.g. `Europe/Amsterdam`. */
@@ -207,10 +222,10 @@ export class GeoIpValue extends Value<GeoIpRecord, 'geoIp'> {
     this.#string('organisation', (r) => r.traits?.organization ?? r.organization);
   /** An anonymous proxy (boolean, false when not set). MaxMind has deprecated this flag. */
   anonymousProxy = (): BooleanValue =>
-    deriveBoolean(this, '.anonymousProxy()', (r) => r.traits?.is_anonymous_proxy ?? false);
+    deriveBoolean(this, '.anonymousProxy()', (r) => r.traits?.is_anonymous_proxy === true);
   /** A satellite provider (boolean, false when not set). MaxMind has deprecated this flag. */
   satelliteProvider = (): BooleanValue =>
-    deriveBoolean(this, '.satelliteProvider()', (r) => r.traits?.is_satellite_provider ?? false);
+    deriveBoolean(this, '.satelliteProvider()', (r) => r.traits?.is_satellite_provider === true);
 }
 
 /**

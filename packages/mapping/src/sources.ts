@@ -24,7 +24,9 @@ function flag(
 
 // Avro ints are 32-bit; a size outside that range is treated as absent rather than written wrong.
 function int32(value: number | undefined): number | undefined {
-  return value !== undefined && value >= INT_MIN && value <= INT_MAX ? value : undefined;
+  return value !== undefined && Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX
+    ? value
+    : undefined;
 }
 
 /** `location.href` of the page, fragment included. Browser events only. */
