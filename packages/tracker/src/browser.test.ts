@@ -15,7 +15,7 @@ import { buildScript } from '../scripts/bundle.mjs';
 // every request with @tributary/schema.
 const available = chromiumAvailable(process.env.CI === 'true');
 
-describe.skipIf(!available)('the drop-in script in Chromium', () => {
+describe.skipIf(!available)('the drop-in script in Chromium', { timeout: 20_000 }, () => {
   let browser: Browser;
   let server: TestServer;
   let context: BrowserContext;

@@ -41,6 +41,8 @@ describe('createTracker', () => {
     });
     expect(tracker.partyId).toMatch(/^0:[0-9a-z]+:[A-Za-z0-9~_]{32}$/);
     expect(tracker.pageViewId).toMatch(/^0:[A-Za-z0-9~_]{32}$/);
+    // Both ids of a page load carry the start time, as divolte.js's do.
+    expect(tracker.partyId.split(':')[1]).toBe(tracker.sessionId.split(':')[1]);
   });
 
   it('numbers events of a page view in hex and returns null for an empty type', async () => {

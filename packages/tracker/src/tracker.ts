@@ -195,7 +195,9 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     }
     return undefined;
   };
-  const newId = (): string => createIdentifier({ timestamp: now(), randomBytes: random });
+  let last = now();
+  // Both ids of a page load carry the time the tag started, as with divolte.js.
+  const newId = (): string => createIdentifier({ timestamp: last, randomBytes: random });
   // Party and session: ids, and whether the next event is the first with each.
   const ids = [read(0), read(1)];
   const fresh: [boolean, boolean] = [!ids[0], !ids[1]];
@@ -204,7 +206,6 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let serverPageViewId = options.pageViewId;
   let pageViewId = '';
   let counter = 0;
-  let last = now();
   let saved: boolean | undefined;
   let referrer = d.referrer;
   let href = '';
@@ -270,6 +271,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     // cookies, the page's own clock says so). Divolte never ends the session of an open page.
     if (session) sessionId = session;
     else if (saved || time - last > lifetimes[1]! * 1e3) {
+      last = time;
       sessionId = newId();
       fresh[1] = true;
     }
