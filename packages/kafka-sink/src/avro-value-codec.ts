@@ -10,8 +10,7 @@ import { safeLongTypeHook } from './internal/safe-long';
  *   (the Confluent Schema Registry wire format, as Divolte's `confluent` mode writes it).
  */
 export type WireFormat =
-  | { readonly type: 'naked' }
-  | { readonly type: 'confluent'; readonly schemaId: number };
+  { readonly type: 'naked' } | { readonly type: 'confluent'; readonly schemaId: number };
 
 /** Options of {@link createAvroValueCodec}. */
 export interface AvroValueCodecOptions {
@@ -44,22 +43,30 @@ export const CONFLUENT_MAGIC_BYTE = 0;
  * codec.encode(record).subarray(0, 5); // <00 1d ef ac ed>
  * ```
  */
-export function createAvroValueCodec<TRecord>(options: AvroValueCodecOptions): AvroValueCodec<TRecord> {
+export function createAvroValueCodec<TRecord>(
+  options: AvroValueCodecOptions,
+): AvroValueCodec<TRecord> {
   let type: avro.Type;
   try {
     type = avro.Type.forSchema(options.schema as avro.Schema, { typeHook: safeLongTypeHook });
   } catch (cause) {
-    throw new KafkaSinkError('invalid_options', `Not a usable Avro schema: ${String(cause)}`, { cause });
+    throw new KafkaSinkError('invalid_options', `Not a usable Avro schema: ${String(cause)}`, {
+      cause,
+    });
   }
   const wire = options.wireFormat ?? { type: 'naked' };
   if (wire.type === 'naked') {
     return {
       encode: (record) => encodeWith(type, record),
-      decode: (value) => decodeWith<TRecord>(type, Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
+      decode: (value) =>
+        decodeWith(type, Buffer.from(value.buffer, value.byteOffset, value.byteLength)) as TRecord,
     };
   }
   if (!Number.isInteger(wire.schemaId) || wire.schemaId < -(2 ** 31) || wire.schemaId >= 2 ** 32) {
-    throw new KafkaSinkError('invalid_options', `schemaId must be a 32-bit integer, got ${wire.schemaId}`);
+    throw new KafkaSinkError(
+      'invalid_options',
+      `schemaId must be a 32-bit integer, got ${wire.schemaId}`,
+    );
   }
   const header = Buffer.alloc(5);
   header[0] = CONFLUENT_MAGIC_BYTE;
@@ -75,10 +82,17 @@ export function createAvroValueCodec<TRecord>(options: AvroValueCodecOptions): A
     },
     decode(value) {
       const buffer = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-      if (buffer.length < 5 || buffer[0] !== CONFLUENT_MAGIC_BYTE || !buffer.subarray(1, 5).equals(header.subarray(1, 5))) {
-        throw new KafkaSinkError('unencodable_record', 'Not a Confluent-framed value with the expected schema id');
+      if (
+        buffer.length < 5 ||
+        buffer[0] !== CONFLUENT_MAGIC_BYTE ||
+        !buffer.subarray(1, 5).equals(header.subarray(1, 5))
+      ) {
+        throw new KafkaSinkError(
+          'unencodable_record',
+          'Not a Confluent-framed value with the expected schema id',
+        );
       }
-      return decodeWith<TRecord>(type, buffer.subarray(5));
+      return decodeWith(type, buffer.subarray(5)) as TRecord;
     },
   };
 }
@@ -88,18 +102,26 @@ function encodeWith(type: avro.Type, record: unknown): Buffer {
     return type.toBuffer(record);
   } catch (cause) {
     if (cause instanceof KafkaSinkError) throw cause;
-    throw new KafkaSinkError('unencodable_record', `The record does not fit the schema: ${describe(type, record)}`, {
-      cause,
-    });
+    throw new KafkaSinkError(
+      'unencodable_record',
+      `The record does not fit the schema: ${describe(type, record)}`,
+      {
+        cause,
+      },
+    );
   }
 }
 
-function decodeWith<TRecord>(type: avro.Type, buffer: Buffer): TRecord {
+function decodeWith(type: avro.Type, buffer: Buffer): unknown {
   try {
-    return type.fromBuffer(buffer) as TRecord;
+    return type.fromBuffer(buffer) as unknown;
   } catch (cause) {
     if (cause instanceof KafkaSinkError) throw cause;
-    throw new KafkaSinkError('unencodable_record', `Not an Avro datum of the schema: ${String(cause)}`, { cause });
+    throw new KafkaSinkError(
+      'unencodable_record',
+      `Not an Avro datum of the schema: ${String(cause)}`,
+      { cause },
+    );
   }
 }
 

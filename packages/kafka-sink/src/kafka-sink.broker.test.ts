@@ -15,6 +15,7 @@ import {
   kafkaManaged,
   kafkaSh,
   kafkaUp,
+  brokers,
   registryUp,
   registryUrl,
   type Consumed,
@@ -72,7 +73,13 @@ describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
     const count = 5000;
     for (let i = 0; i < count; i += 250) await sink.write(makeRecords(i, 250));
     await sink.close();
-    expect(sink.metrics()).toMatchObject({ sent: count, failed: 0, spooled: 0, buffered: 0, state: 'closed' });
+    expect(sink.metrics()).toMatchObject({
+      sent: count,
+      failed: 0,
+      spooled: 0,
+      buffered: 0,
+      state: 'closed',
+    });
 
     const sequences = Array.from({ length: count }, (_, i) => i);
     const viaKafkajs = await consumeWithKafkajs(kafka, topic, count);
@@ -93,12 +100,18 @@ describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
 
   it('writes the Confluent wire format with a fixed schema id (Divolte confluent_id)', async () => {
     const topic = await createTopic(kafka, 'confluent-fixed', { numPartitions: 1 });
-    const sink = createKafkaSink({ kafka, topic, schema: testRecord, format: { type: 'confluent', schemaId: 0x1defaced } });
+    const sink = createKafkaSink({
+      kafka,
+      topic,
+      schema: testRecord,
+      format: { type: 'confluent', schemaId: 0x1defaced },
+    });
     await sink.write(makeRecords(0, 500));
     await sink.close();
     const consumed = await consumeWithKcat(topic);
     expect(consumed).toHaveLength(500);
-    for (const record of consumed) expect([...record.value.subarray(0, 5)]).toEqual([0x00, 0x1d, 0xef, 0xac, 0xed]);
+    for (const record of consumed)
+      expect([...record.value.subarray(0, 5)]).toEqual([0x00, 0x1d, 0xef, 0xac, 0xed]);
     const codec = createAvroValueCodec<TestRecord>({
       schema: testRecord.schema,
       wireFormat: { type: 'confluent', schemaId: 0x1defaced },
@@ -118,7 +131,12 @@ describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
         // The broker's own log tool shows the codec of the stored batches.
         const dir = join((await kafkaSh('data-dir')).trim(), `${topic}-0`);
         const segment = (await readdir(dir)).find((name) => name.endsWith('.log'))!;
-        const dump = await kafkaSh('run-class', 'kafka.tools.DumpLogSegments', '--files', join(dir, segment));
+        const dump = await kafkaSh(
+          'run-class',
+          'kafka.tools.DumpLogSegments',
+          '--files',
+          join(dir, segment),
+        );
         expect(dump.toLowerCase()).toContain(`compresscodec: ${compression}`);
       }
     });
@@ -156,13 +174,21 @@ describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
     expect(after.replayed).toBe(300 + after.spooled);
     expect(after.sent + after.spooled).toBe(200);
     expect(await readdir(directory)).toEqual([]);
-    const { duplicates } = expectDelivered(await consumeWithKafkajs(kafka, topic, 500), [...Array(500).keys()]);
+    const { duplicates } = expectDelivered(await consumeWithKafkajs(kafka, topic, 500), [
+      ...Array(500).keys(),
+    ]);
     expect(duplicates).toBe(0);
   });
 
   it('close() under load: every write that resolved is delivered, later writes reject', async () => {
     const topic = await createTopic(kafka, 'close-under-load');
-    const sink = createKafkaSink({ kafka, topic, schema: testRecord, maxBufferedRecords: 2000, lingerMs: 20 });
+    const sink = createKafkaSink({
+      kafka,
+      topic,
+      schema: testRecord,
+      maxBufferedRecords: 2000,
+      lingerMs: 20,
+    });
     const accepted: number[] = [];
     const rejected: string[] = [];
     const writers = Array.from({ length: 8 }, async (_, writer) => {
@@ -188,34 +214,55 @@ describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
   });
 });
 
-describeWith('a schema registry', kafkaUp && registryUp, 'kafka-sink with a Confluent-compatible registry', () => {
-  it('registers the schema, frames values with the id the registry gave, and the registry serves the schema back', async () => {
-    const topic = await createTopic(kafka, 'confluent-registry', { numPartitions: 1 });
-    const sink = createKafkaSink({ kafka, topic, schema: testRecord, format: { type: 'confluent', registry: { url: registryUrl } } });
-    await sink.write(makeRecords(0, 300));
-    await sink.close();
-    const consumed = await consumeWithKafkajs(kafka, topic, 300);
-    expect(consumed).toHaveLength(300);
-    const id = consumed[0]!.value.readInt32BE(1);
-    expect(consumed.every((record) => record.value[0] === 0 && record.value.readInt32BE(1) === id)).toBe(true);
-    const served = (await (await fetch(`${registryUrl}/schemas/ids/${id}`)).json()) as { schema: string };
-    expect(JSON.parse(served.schema)).toEqual(testRecord.schema);
-    const latest = (await (await fetch(`${registryUrl}/subjects/${topic}-value/versions/latest`)).json()) as { id: number };
-    expect(latest.id).toBe(id);
-    const codec = createAvroValueCodec<TestRecord>({ schema: JSON.parse(served.schema), wireFormat: { type: 'confluent', schemaId: id } });
-    expectDelivered(consumed, [...Array(300).keys()], (v) => codec.decode(v));
-  });
-});
+describeWith(
+  'a schema registry',
+  kafkaUp && registryUp,
+  'kafka-sink with a Confluent-compatible registry',
+  () => {
+    it('registers the schema, frames values with the id the registry gave, and the registry serves the schema back', async () => {
+      const topic = await createTopic(kafka, 'confluent-registry', { numPartitions: 1 });
+      const sink = createKafkaSink({
+        kafka,
+        topic,
+        schema: testRecord,
+        format: { type: 'confluent', registry: { url: registryUrl } },
+      });
+      await sink.write(makeRecords(0, 300));
+      await sink.close();
+      const consumed = await consumeWithKafkajs(kafka, topic, 300);
+      expect(consumed).toHaveLength(300);
+      const id = consumed[0]!.value.readInt32BE(1);
+      expect(
+        consumed.every((record) => record.value[0] === 0 && record.value.readInt32BE(1) === id),
+      ).toBe(true);
+      const served = (await (await fetch(`${registryUrl}/schemas/ids/${id}`)).json()) as {
+        schema: string;
+      };
+      expect(JSON.parse(served.schema)).toEqual(testRecord.schema);
+      const latest = (await (
+        await fetch(`${registryUrl}/subjects/${topic}-value/versions/latest`)
+      ).json()) as { id: number };
+      expect(latest.id).toBe(id);
+      const codec = createAvroValueCodec<TestRecord>({
+        schema: JSON.parse(served.schema),
+        wireFormat: { type: 'confluent', schemaId: id },
+      });
+      expectDelivered(consumed, [...Array(300).keys()], (v) => codec.decode(v));
+    });
+  },
+);
 
-describeWith('a Kafka broker managed by infra/kafka/kafka.sh', kafkaManaged, 'kafka-sink when the broker crashes', () => {
-  it(
-    'kill -9 of the broker mid-stream, then a restart: every accepted record arrives (duplicates counted)',
-    async () => {
+describeWith(
+  'a Kafka broker managed by infra/kafka/kafka.sh',
+  kafkaManaged,
+  'kafka-sink when the broker crashes',
+  () => {
+    it('kill -9 of the broker mid-stream, then a restart: every accepted record arrives (duplicates counted)', async () => {
       const topic = await createTopic(kafka, 'broker-crash');
       const directory = join(spoolRoot, 'crash');
       const crashKafka = new Kafka({
         clientId: 'crash',
-        brokers: kafka ? ['127.0.0.1:9092'] : [],
+        brokers,
         logLevel: logLevel.NOTHING,
         connectionTimeout: 500,
         requestTimeout: 3000,
@@ -231,10 +278,10 @@ describeWith('a Kafka broker managed by infra/kafka/kafka.sh', kafkaManaged, 'ka
       });
       const accepted: number[] = [];
       let next = 0;
-      let writing = true;
+      const control = { writing: true };
       // A steady stream: 100 records every 20 ms, for the whole test.
       const writer = (async () => {
-        while (writing) {
+        while (control.writing) {
           await sink.write(makeRecords(next, 100));
           for (let i = next; i < next + 100; i++) accepted.push(i);
           next += 100;
@@ -243,7 +290,8 @@ describeWith('a Kafka broker managed by infra/kafka/kafka.sh', kafkaManaged, 'ka
       })();
       const until = async (condition: () => boolean, ms: number) => {
         const deadline = Date.now() + ms;
-        while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        while (!condition() && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 50));
       };
       try {
         await until(() => sink.metrics().sent >= 3000, 30_000);
@@ -257,7 +305,7 @@ describeWith('a Kafka broker managed by infra/kafka/kafka.sh', kafkaManaged, 'ka
       }
       await until(() => sink.metrics().state === 'online', 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      writing = false;
+      control.writing = false;
       await writer;
       await sink.close();
       const metrics = sink.metrics();
@@ -270,7 +318,6 @@ describeWith('a Kafka broker managed by infra/kafka/kafka.sh', kafkaManaged, 'ka
           `sent ${metrics.sent}, spooled ${metrics.spooled}, replayed ${metrics.replayed}, retried ${metrics.retried}, failed ${metrics.failed}`,
       );
       expect(consumed.length).toBe(accepted.length + duplicates);
-    },
-    120_000,
-  );
-});
+    }, 120_000);
+  },
+);

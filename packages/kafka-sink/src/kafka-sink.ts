@@ -1,7 +1,13 @@
 import kafkajs from 'kafkajs';
-import type { Kafka, Producer } from 'kafkajs';
+import type { CompressionTypes, Kafka, Producer } from 'kafkajs';
 import snappyCodec from 'kafkajs-snappy';
-import type { AvroRecordSchema, Logger, RecordDeclaration, Sink, SinkRecord } from '@tributary/schema';
+import type {
+  AvroRecordSchema,
+  Logger,
+  RecordDeclaration,
+  Sink,
+  SinkRecord,
+} from '@tributary/schema';
 import { createAvroValueCodec, type AvroValueCodec } from './avro-value-codec';
 import { KafkaSinkError } from './kafka-sink-error';
 import { registerSchema, type FetchLike } from './register-schema';
@@ -117,7 +123,11 @@ export interface KafkaSinkOptions<TRecord> {
    * itself retries each send `kafkaRetries` times before the sink's own retry takes over.
    * @default { initialMs: 100, maxMs: 5000, kafkaRetries: 2 }
    */
-  readonly retry?: { readonly initialMs?: number; readonly maxMs?: number; readonly kafkaRetries?: number };
+  readonly retry?: {
+    readonly initialMs?: number;
+    readonly maxMs?: number;
+    readonly kafkaRetries?: number;
+  };
   /**
    * The durable spool. Without it, records wait in the bounded buffer (and `write` blocks) for as
    * long as the broker is unreachable, and `flush`/`close` wait for the broker.
@@ -172,7 +182,7 @@ export interface KafkaSink<TRecord> extends Sink<TRecord> {
 
 interface Resolved {
   readonly format: KafkaValueFormat;
-  readonly compression: number;
+  readonly compression: CompressionTypes;
   readonly acks: -1 | 0 | 1;
   readonly idempotent: boolean;
   readonly batchSize: number;
@@ -210,7 +220,8 @@ const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
  */
 export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): KafkaSink<TRecord> {
   const settings = resolveOptions(options);
-  const schema: AvroRecordSchema = 'fullName' in options.schema ? options.schema.schema : options.schema;
+  const schema: AvroRecordSchema =
+    'fullName' in options.schema ? options.schema.schema : options.schema;
   const logger = options.logger ?? silentLogger;
   const topic = options.topic;
   // Fails now, not on the first write, when the schema is unusable.
@@ -232,6 +243,8 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   let consecutiveFailures = 0;
   let closing = false;
   let stopping = false;
+  // A function, so checks after an await are not narrowed away by the compiler.
+  const isClosing = () => closing;
   let closed: Promise<void> | null = null;
 
   // The buffer: records accepted and not yet sent; `inFlight` is the batch being sent.
@@ -265,10 +278,16 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         try {
           spool = await Spool.open(options.spool.directory, settings.segmentBytes);
         } catch (cause) {
-          throw new KafkaSinkError('spool_failed', `Cannot open the spool in ${options.spool.directory}`, { cause });
+          throw new KafkaSinkError(
+            'spool_failed',
+            `Cannot open the spool in ${options.spool.directory}`,
+            { cause },
+          );
         }
         if (spool.hasData) {
-          logger.info('kafka-sink: replaying records spooled by an earlier run', { bytes: spool.bytes });
+          logger.info('kafka-sink: replaying records spooled by an earlier run', {
+            bytes: spool.bytes,
+          });
           state = 'spooling';
         }
       }
@@ -280,7 +299,10 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
           schema,
           ...(registry.fetch === undefined ? {} : { fetch: registry.fetch }),
         });
-        codec = createAvroValueCodec<TRecord>({ schema, wireFormat: { type: 'confluent', schemaId } });
+        codec = createAvroValueCodec<TRecord>({
+          schema,
+          wireFormat: { type: 'confluent', schemaId },
+        });
       }
       loop ??= runLoop().catch((error: unknown) => {
         logger.error('kafka-sink: the sender stopped', { error });
@@ -292,7 +314,10 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     return starting;
   }
 
-  function encode(records: readonly SinkRecord<TRecord>[], encoder: AvroValueCodec<TRecord>): EncodedRecord[] {
+  function encode(
+    records: readonly SinkRecord<TRecord>[],
+    encoder: AvroValueCodec<TRecord>,
+  ): EncodedRecord[] {
     const encoded = new Array<EncodedRecord>(records.length);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -306,7 +331,10 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         );
       }
       if (!Number.isSafeInteger(record.timestamp) || record.timestamp < 0) {
-        throw new KafkaSinkError('unencodable_record', `Not a timestamp in ms: ${record.timestamp}`);
+        throw new KafkaSinkError(
+          'unencodable_record',
+          `Not a timestamp in ms: ${record.timestamp}`,
+        );
       }
       encoded[i] = { key, value, timestamp: String(record.timestamp) };
     }
@@ -338,7 +366,10 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         progress.notify();
         return;
       }
-      if (buffer.length >= settings.maxBufferedRecords || bufferedBytes >= settings.maxBufferedBytes) {
+      if (
+        buffer.length >= settings.maxBufferedRecords ||
+        bufferedBytes >= settings.maxBufferedBytes
+      ) {
         await roomFreed.wait();
         continue;
       }
@@ -419,12 +450,19 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   async function onFailure(error: unknown, records: number, phase: string): Promise<void> {
     counters.failed += records;
     consecutiveFailures += 1;
-    logger.warn(`kafka-sink: ${phase} failed`, { error: describeError(error), records, consecutiveFailures });
+    logger.warn(`kafka-sink: ${phase} failed`, {
+      error: describeError(error),
+      records,
+      consecutiveFailures,
+    });
     if (consecutiveFailures % 3 === 0 || !isRetriable(error)) await dropProducer();
   }
 
   function backoff(): Promise<void> {
-    const ms = Math.min(settings.retryMaxMs, settings.retryInitialMs * 2 ** Math.min(consecutiveFailures - 1, 20));
+    const ms = Math.min(
+      settings.retryMaxMs,
+      settings.retryInitialMs * 2 ** Math.min(consecutiveFailures - 1, 20),
+    );
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, ms);
       backoffTimer = {
@@ -447,7 +485,11 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
       try {
         await send(batch);
         counters.sent += batch.length;
-        if (attempt > 0) logger.info('kafka-sink: delivering again', { records: batch.length, attempts: attempt + 1 });
+        if (attempt > 0)
+          logger.info('kafka-sink: delivering again', {
+            records: batch.length,
+            attempts: attempt + 1,
+          });
         consecutiveFailures = 0;
         break;
       } catch (error) {
@@ -474,7 +516,9 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     buffer = [];
     bufferedBytes = 0;
     const records = rest.length === 0 ? batch : batch.concat(rest);
-    logger.warn('kafka-sink: the broker stays unreachable; spooling to disk', { records: records.length });
+    logger.warn('kafka-sink: the broker stays unreachable; spooling to disk', {
+      records: records.length,
+    });
     for (;;) {
       try {
         await appendToSpool(records);
@@ -514,9 +558,9 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
           break;
         } catch (error) {
           await onFailure(error, chunk.records.length, 'replay');
-          if (closing) return false;
+          if (isClosing()) return false;
           await backoff();
-          if (closing) return false;
+          if (isClosing()) return false;
         }
       }
       counters.replayed += chunk.records.length;
@@ -595,30 +639,47 @@ function resolveOptions<TRecord>(options: KafkaSinkOptions<TRecord>): Resolved {
   const positive = (name: string, value: number | undefined, fallback: number): number => {
     const resolved = value ?? fallback;
     if (!Number.isFinite(resolved) || resolved <= 0) {
-      throw new KafkaSinkError('invalid_options', `${name} must be a positive number, got ${String(value)}`);
+      throw new KafkaSinkError(
+        'invalid_options',
+        `${name} must be a positive number, got ${String(value)}`,
+      );
     }
     return resolved;
   };
   const acks = options.acks ?? -1;
   const idempotent = options.idempotent ?? true;
   if (idempotent && acks !== -1) {
-    throw new KafkaSinkError('invalid_options', 'An idempotent producer needs acks = -1; pass idempotent: false');
+    throw new KafkaSinkError(
+      'invalid_options',
+      'An idempotent producer needs acks = -1; pass idempotent: false',
+    );
   }
   if (typeof options.topic !== 'string' || options.topic.length === 0) {
     throw new KafkaSinkError('invalid_options', 'topic must be a non-empty string');
   }
   const compressionName = options.compression ?? 'none';
-  const compression = {
+  const codecs: Record<KafkaSinkCompression, CompressionTypes> = {
     none: kafkajs.CompressionTypes.None,
     gzip: kafkajs.CompressionTypes.GZIP,
     snappy: kafkajs.CompressionTypes.Snappy,
-  }[compressionName];
-  if (compression === undefined) {
-    throw new KafkaSinkError('invalid_options', `Unknown compression ${String(compressionName)}`);
+  };
+  if (!Object.hasOwn(codecs, compressionName)) {
+    throw new KafkaSinkError(
+      'invalid_options',
+      `Unknown compression ${JSON.stringify(compressionName)}`,
+    );
   }
+  const compression = codecs[compressionName];
   const format = options.format ?? { type: 'naked' };
-  if (format.type === 'confluent' && 'registry' in format && !/^https?:\/\//.test(format.registry.url)) {
-    throw new KafkaSinkError('invalid_options', `The registry url must be http(s), got ${format.registry.url}`);
+  if (
+    format.type === 'confluent' &&
+    'registry' in format &&
+    !/^https?:\/\//.test(format.registry.url)
+  ) {
+    throw new KafkaSinkError(
+      'invalid_options',
+      `The registry url must be http(s), got ${format.registry.url}`,
+    );
   }
   return {
     format,
@@ -658,11 +719,18 @@ function delay(ms: number): Promise<void> {
 }
 
 function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { retriable?: unknown }).retriable === true
+  );
 }
 
 function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
-  const cause = (error as { cause?: unknown; originalError?: unknown }).originalError ?? error.cause;
-  return cause instanceof Error ? `${error.name}: ${error.message} (${cause.message})` : `${error.name}: ${error.message}`;
+  const cause =
+    (error as { cause?: unknown; originalError?: unknown }).originalError ?? error.cause;
+  return cause instanceof Error
+    ? `${error.name}: ${error.message} (${cause.message})`
+    : `${error.name}: ${error.message}`;
 }

@@ -37,8 +37,7 @@ const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
  * schema already registered returns its existing id. Throws {@link KafkaSinkError} `registry_failed`.
  */
 export async function registerSchema(options: RegisterSchemaOptions): Promise<number> {
-  const fetchImpl = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
-  if (fetchImpl === undefined) throw new KafkaSinkError('invalid_options', 'No fetch available; pass one');
+  const fetchImpl: FetchLike = options.fetch ?? globalThis.fetch;
   const url = `${options.url.replace(/\/+$/, '')}/subjects/${encodeURIComponent(options.subject)}/versions`;
   let status: number;
   let text: string;
@@ -52,22 +51,36 @@ export async function registerSchema(options: RegisterSchemaOptions): Promise<nu
     status = response.status;
     text = await response.text();
     if (!response.ok) {
-      throw new KafkaSinkError('registry_failed', `The registry answered ${status} for ${url}: ${text.slice(0, 300)}`);
+      throw new KafkaSinkError(
+        'registry_failed',
+        `The registry answered ${status} for ${url}: ${text.slice(0, 300)}`,
+      );
     }
   } catch (cause) {
     if (cause instanceof KafkaSinkError) throw cause;
-    throw new KafkaSinkError('registry_failed', `The registry at ${url} is unreachable: ${String(cause)}`, { cause });
+    throw new KafkaSinkError(
+      'registry_failed',
+      `The registry at ${url} is unreachable: ${String(cause)}`,
+      { cause },
+    );
   }
   let id: unknown;
   try {
     id = (JSON.parse(text) as { id?: unknown }).id;
   } catch (cause) {
-    throw new KafkaSinkError('registry_failed', `The registry answered ${status} with no JSON: ${text.slice(0, 300)}`, {
-      cause,
-    });
+    throw new KafkaSinkError(
+      'registry_failed',
+      `The registry answered ${status} with no JSON: ${text.slice(0, 300)}`,
+      {
+        cause,
+      },
+    );
   }
   if (typeof id !== 'number' || !Number.isInteger(id)) {
-    throw new KafkaSinkError('registry_failed', `The registry's answer has no integer id: ${text.slice(0, 300)}`);
+    throw new KafkaSinkError(
+      'registry_failed',
+      `The registry's answer has no integer id: ${text.slice(0, 300)}`,
+    );
   }
   return id;
 }

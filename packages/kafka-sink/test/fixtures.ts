@@ -18,7 +18,11 @@ export const testRecord = defineRecord({
 export type TestRecord = InferRecord<typeof testRecord>;
 
 /** The `index`-th record of a run: ~400 bytes of Avro, keyed by one of `parties` party ids. */
-export function makeRecord(index: number, parties = 50, at = 1_764_300_000_000): SinkRecord<TestRecord> {
+export function makeRecord(
+  index: number,
+  parties = 50,
+  at = 1_764_300_000_000,
+): SinkRecord<TestRecord> {
   const partyId = `0:party${index % parties}:${(index % parties).toString(36)}`;
   const timestamp = at + index;
   return {
@@ -38,6 +42,10 @@ export function makeRecord(index: number, parties = 50, at = 1_764_300_000_000):
   };
 }
 
-export function makeRecords(from: number, count: number, parties?: number): SinkRecord<TestRecord>[] {
+export function makeRecords(
+  from: number,
+  count: number,
+  parties?: number,
+): SinkRecord<TestRecord>[] {
   return Array.from({ length: count }, (_, i) => makeRecord(from + i, parties));
 }

@@ -12,7 +12,8 @@ const run = promisify(execFile);
 /** The broker, `TRIBUTARY_KAFKA_BROKERS` or the address `infra/kafka/kafka.sh start` serves. */
 export const brokers = (process.env.TRIBUTARY_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 /** The Confluent-compatible API, `TRIBUTARY_REGISTRY_URL` or what `infra/registry/registry.sh start` serves. */
-export const registryUrl = process.env.TRIBUTARY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
+export const registryUrl =
+  process.env.TRIBUTARY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 export const inCi = process.env.CI === 'true';
 
 export const kafkaScript = fileURLToPath(new URL('../../../infra/kafka/kafka.sh', import.meta.url));
@@ -25,9 +26,15 @@ function reachable(address: string): Promise<boolean> {
       socket.destroy();
       resolve(up);
     };
-    socket.setTimeout(1500, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
+    socket.setTimeout(1500, () => {
+      done(false);
+    });
+    socket.once('connect', () => {
+      done(true);
+    });
+    socket.once('error', () => {
+      done(false);
+    });
   });
 }
 
@@ -35,7 +42,8 @@ export const kafkaUp = await reachable(brokers[0]!);
 export const registryUp = await reachable(registryUrl);
 /** Whether `infra/kafka/kafka.sh` manages the broker, so a test may kill and restart it. */
 export const kafkaManaged =
-  kafkaUp && (await run(kafkaScript, ['status']).then(
+  kafkaUp &&
+  (await run(kafkaScript, ['status']).then(
     () => true,
     () => false,
   ));
@@ -59,17 +67,29 @@ export function describeWith(service: string, up: boolean, name: string, body: (
 }
 
 export function createKafka(clientId: string): Kafka {
-  return new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING, retry: { retries: 8, initialRetryTime: 100 } });
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { retries: 8, initialRetryTime: 100 },
+  });
 }
 
 let topicCounter = 0;
 /** A fresh topic per test, created up front so the first produce does not race auto-creation. */
-export async function createTopic(kafka: Kafka, prefix: string, config: Partial<ITopicConfig> = {}): Promise<string> {
+export async function createTopic(
+  kafka: Kafka,
+  prefix: string,
+  config: Partial<ITopicConfig> = {},
+): Promise<string> {
   const topic = `${prefix}-${process.pid}-${Date.now()}-${topicCounter++}`;
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3, ...config }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: 3, ...config }],
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -86,8 +106,16 @@ export interface Consumed {
 }
 
 /** Reads a topic from the beginning with a kafkajs consumer until `count` records came or `timeoutMs` passed. */
-export async function consumeWithKafkajs(kafka: Kafka, topic: string, count: number, timeoutMs = 60_000): Promise<Consumed[]> {
-  const consumer = kafka.consumer({ groupId: `${topic}-reader-${Date.now()}`, maxWaitTimeInMs: 200 });
+export async function consumeWithKafkajs(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 60_000,
+): Promise<Consumed[]> {
+  const consumer = kafka.consumer({
+    groupId: `${topic}-reader-${Date.now()}`,
+    maxWaitTimeInMs: 200,
+  });
   const records: Consumed[] = [];
   await consumer.connect();
   try {
@@ -96,6 +124,7 @@ export async function consumeWithKafkajs(kafka: Kafka, topic: string, count: num
       const timer = setTimeout(resolve, timeoutMs);
       consumer
         .run({
+          // eslint-disable-next-line @typescript-eslint/require-await -- kafkajs wants a promise
           eachBatch: async ({ batch }) => {
             for (const message of batch.messages) {
               records.push({
@@ -127,7 +156,19 @@ export async function consumeWithKafkajs(kafka: Kafka, topic: string, count: num
 export async function consumeWithKcat(topic: string): Promise<Consumed[]> {
   const { stdout } = await run(
     'kcat',
-    ['-b', brokers.join(','), '-C', '-t', topic, '-o', 'beginning', '-e', '-q', '-f', '%K\n%S\n%T\n%p\n%o\n%k%s'],
+    [
+      '-b',
+      brokers.join(','),
+      '-C',
+      '-t',
+      topic,
+      '-o',
+      'beginning',
+      '-e',
+      '-q',
+      '-f',
+      '%K\n%S\n%T\n%p\n%o\n%k%s',
+    ],
     { encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 },
   );
   const records: Consumed[] = [];

@@ -16,7 +16,10 @@ function createSafeLongType(): avro.Type {
       const high = buffer.readInt32LE(4);
       const value = high * TWO_32 + buffer.readUInt32LE(0);
       if (!Number.isSafeInteger(value)) {
-        throw new KafkaSinkError('unsafe_long', `Avro long outside the safe integer range (${value})`);
+        throw new KafkaSinkError(
+          'unsafe_long',
+          `Avro long outside the safe integer range (${value})`,
+        );
       }
       return value;
     },
@@ -30,7 +33,7 @@ function createSafeLongType(): avro.Type {
     toJSON: (value: number) => value,
     isValid: (value: unknown) => typeof value === 'number' && Number.isSafeInteger(value),
     compare: (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1),
-  }) as unknown as avro.Type;
+  });
 }
 
 /** An avsc `typeHook` that makes every `long` of a schema a safe one. */

@@ -1,4 +1,13 @@
-import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import {
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  writeFile,
+  type FileHandle,
+} from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from './crc32';
 
@@ -35,7 +44,12 @@ export class Spool {
   private readonly closed: number[] = [];
   private nextSequence = 0;
   private active: { sequence: number; handle: FileHandle; bytes: number } | null = null;
-  private queue: { frames: Buffer; count: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private queue: {
+    frames: Buffer;
+    count: number;
+    resolve: () => void;
+    reject: (error: unknown) => void;
+  }[] = [];
   private writing: Promise<void> | null = null;
   private checkpoint: { sequence: number; offset: number } | null = null;
   /** Records appended and not yet committed as replayed (approximate after a restart until read). */
@@ -64,7 +78,8 @@ export class Spool {
     } catch {
       // No checkpoint (or a torn one): replay the oldest segment from its start.
     }
-    for (const sequence of sequences) spool.pendingBytes += (await statSize(spool.path(sequence))) ?? 0;
+    for (const sequence of sequences)
+      spool.pendingBytes += (await statSize(spool.path(sequence))) ?? 0;
     spool.pendingBytes -= spool.checkpoint?.offset ?? 0;
     return spool;
   }
@@ -99,7 +114,8 @@ export class Spool {
         const items = this.queue;
         this.queue = [];
         try {
-          const buffer = items.length === 1 ? items[0]!.frames : Buffer.concat(items.map((item) => item.frames));
+          const buffer =
+            items.length === 1 ? items[0]!.frames : Buffer.concat(items.map((item) => item.frames));
           const active = await this.activeSegment();
           let written = 0;
           while (written < buffer.length) {
@@ -229,7 +245,8 @@ async function syncDirectory(directory: string): Promise<void> {
 /** Frames records for the spool; exported for tests. */
 export function encodeFrames(records: readonly EncodedRecord[]): Buffer {
   let size = 0;
-  for (const record of records) size += FRAME_HEADER + 4 + (record.key?.length ?? 0) + 8 + record.value.length;
+  for (const record of records)
+    size += FRAME_HEADER + 4 + (record.key?.length ?? 0) + 8 + record.value.length;
   const buffer = Buffer.allocUnsafe(size);
   let offset = 0;
   for (const record of records) {
