@@ -4,7 +4,7 @@ import { match, parse } from './parse';
 import { cookie, location } from './sources';
 import { browserEvent } from './test-support/events';
 import { evaluate } from './test-support/harness';
-import { parseQueryString } from './internal/query-string';
+import { parseQueryString, queryValues } from './internal/query-string';
 
 const withCookie = (value: string) =>
   browserEvent({ request: { remoteAddress: '127.0.0.1', headers: {}, cookies: { v: value } } });
@@ -135,6 +135,8 @@ describe('parse … to uri', () => {
     expect(evaluate(query.value('e'), event)).toBe('x=y');
     expect(evaluate(query.value('missing'), event)).toBeNull();
     expect(evaluate(query.valueList('missing'), event)).toBeNull();
+    expect(evaluate(query.valueList('constructor'), event)).toBeNull();
+    expect(evaluate(query.value('toString'), event)).toBeNull();
     expect({ ...evaluate(query, event) }).toEqual({
       a: ['1', '2'],
       b: [''],
@@ -153,7 +155,10 @@ describe('parse … to uri', () => {
     expect({ ...parseQueryString('=42') }).toEqual({ '': ['42'] });
     expect({ ...parseQueryString('a=1&&b=2') }).toEqual({ a: ['1'], '': [''], b: ['2'] });
     expect({ ...parseQueryString('bad=%zz&ok=%41') }).toEqual({ bad: ['%zz'], ok: ['A'] });
-    expect(parseQueryString('__proto__=x').__proto__).toEqual(['x']);
+    const proto = parseQueryString('__proto__=x&__proto__=y');
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto, '__proto__')?.value).toEqual(['x', 'y']);
+    expect(queryValues(parseQueryString('a=1'), 'toString')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { decodeComponent } from './internal/percent';
-import { parseQueryString, type QueryMap } from './internal/query-string';
+import { parseQueryString, queryValues, type QueryMap } from './internal/query-string';
 import { parseUri, type ParsedUri } from './internal/uri';
 import { MappingError } from './mapping-error';
 import {
@@ -194,7 +194,12 @@ export class QueryValue extends Value<QueryMap, 'query'> {
 
   /** The first value of a key (`""` for `?key` or `?key=`); absent when the key is missing. */
   value(key: string): Value<string, 'string'> {
-    return derive(this, 'string', `.value(${JSON.stringify(key)})`, (query) => query[key]?.[0]);
+    return derive(
+      this,
+      'string',
+      `.value(${JSON.stringify(key)})`,
+      (query) => queryValues(query, key)?.[0],
+    );
   }
 
   /** Every value of a key, in order; absent when the key is missing. */
@@ -204,7 +209,10 @@ export class QueryValue extends Value<QueryMap, 'query'> {
       `${this.description}.valueList(${JSON.stringify(key)})`,
       (context) => {
         const source = Value.producer(this, context);
-        return (event) => source(event)?.[key];
+        return (event) => {
+          const query = source(event);
+          return query === undefined ? undefined : queryValues(query, key);
+        };
       },
     );
   }

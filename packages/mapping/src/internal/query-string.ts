@@ -1,12 +1,31 @@
 import { decodeFormComponent } from './percent';
 
-/** A parsed query string: each key with its values in order. Has no prototype. */
+/**
+ * A parsed query string: each key with its values in order. A plain object (V8 keeps objects made
+ * by repeating key sequences fast, where prototype-less ones become hash tables); read it with
+ * {@link queryValues}, which ignores inherited properties.
+ */
 export type QueryMap = Record<string, string[]>;
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The values of a key, or undefined; inherited properties (`toString`) are not keys. */
+export function queryValues(map: QueryMap, key: string): string[] | undefined {
+  return hasOwn.call(map, key) ? map[key] : undefined;
+}
+
 function add(map: QueryMap, key: string, value: string): void {
-  const existing = map[key];
-  if (existing === undefined) map[key] = [value];
-  else existing.push(value);
+  const existing = queryValues(map, key);
+  if (existing !== undefined) existing.push(value);
+  else if (key === '__proto__') {
+    // An assignment would set the prototype instead of adding the key.
+    Object.defineProperty(map, key, {
+      value: [value],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  } else map[key] = [value];
 }
 
 /**
@@ -14,7 +33,7 @@ function add(map: QueryMap, key: string, value: string): void {
  * form-decode both sides; a key without `=` gets `""`, an empty key is kept as `""`.
  */
 export function parseQueryString(query: string): QueryMap {
-  const map = Object.create(null) as QueryMap;
+  const map: QueryMap = {};
   const length = query.length;
   let start = 0;
   while (start < length) {
