@@ -70,17 +70,17 @@ export function createConsent(options: ConsentOptions = {}): Consent {
     options.storage ?? context?.window.localStorage ?? globalThis.localStorage;
   const set = (state: ConsentState): void => {
     (consent as { state: ConsentState }).state = state;
-    if (context) {
+    if (context && state != 'pending') {
       const items = held;
+      const granted = state == 'granted';
       held = [];
-      if (state == 'granted') save();
-      // Granted: held events go out. Denied: they are dropped, and the cookies deleted.
-      if (state != 'pending')
-        for (const [query, done] of items) {
-          if (state == 'granted') send(query, done!);
-          else done!();
-        }
-      if (state == 'denied' || state == 'optedOut') save(true);
+      // Granted: the cookies are written and held events go out. Denied: the cookies are deleted
+      // and held events dropped.
+      save(!granted);
+      for (const [query, done] of items) {
+        if (granted) send(query, done!);
+        else done!();
+      }
     }
   };
   const consent: Consent = Object.assign(

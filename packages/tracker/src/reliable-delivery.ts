@@ -127,14 +127,12 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     // The page is going away or may be frozen: hand what waits (but the request in flight) to the
     // browser, which delivers beacons and keepalive requests after the page is gone.
     context.flush = () => {
-      let rest = queue.slice(inFlight);
-      while (rest.length) {
-        const batch = rest.slice(0, context.batchSize);
-        rest = rest.slice(batch.length);
+      const rest = queue.slice(inFlight);
+      for (let i = 0; i < rest.length; i += context.batchSize) {
+        const batch = rest.slice(i, i + context.batchSize);
         const queries = batch.map((item) => item[0]);
         if (batchUrl) {
-          if (!w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries))) return;
-          context.remove(batch);
+          if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries))) context.remove(batch);
         } else
           doFetch(endpoint + '?' + queries[0]!, { keepalive: true, mode: 'no-cors' }).then(
             () => {

@@ -1,5 +1,4 @@
 import type { EventMap, SignalArgs, UntypedEvents } from '@tributary/schema';
-import { sendImage } from './internal/image';
 import {
   createEventId,
   createIdentifier,
@@ -362,8 +361,19 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     pump,
     remove,
     batchSize: 1,
+    // A 1×1 image needs no CORS; it loads when the collector answers with an image, and counts as
+    // failed on an error or when `eventTimeout` passes first.
     transport: (queries, callback) => {
-      sendImage(w, context.endpoint + '?' + queries[0]!, options.eventTimeout ?? 750, callback);
+      const image = new w.Image();
+      let end = (ok: boolean): void => {
+        end = () => undefined;
+        callback(ok);
+      };
+      setTimeout(end, options.eventTimeout ?? 750, false);
+      image.onload = image.onerror = (event) => {
+        end((event as Event).type == 'load');
+      };
+      image.src = context.endpoint + '?' + queries[0]!;
     },
     changed: () => undefined,
     flush: () => undefined,
