@@ -154,7 +154,8 @@ launch() {
     main=(org.apache.druid.cli.Main server "$name")
   fi
   if [ -f "$run/$name.log" ]; then mv -f "$run/$name.log" "$run/$name.log.previous"; fi
-  # setsid: the services outlive this script and do not get the caller's terminal signals.
+  # setsid: the services outlive this script and do not get the caller's terminal signals;
+  # 9>&-: they must not inherit the lock, or the next druid.sh would wait for them forever.
   (
     cd "$home" || exit 1
     setsid nohup "$java" "-Dtributary.druid.service=$name" "-Xms$heap" "-Xmx$heap" \
@@ -164,7 +165,7 @@ launch() {
       "-Ddruid.metadata.storage.connector.connectURI=jdbc:derby://127.0.0.1:$derby_port/var/druid/metadata.db;create=true" \
       "-Ddruid.plaintextPort=$(port_of "$name")" \
       -Dzookeeper.jmx.log4j.disable=true -Dzookeeper.admin.enableServer=false \
-      -cp "$classpath" "${main[@]}" >"$run/$name.log" 2>&1 </dev/null &
+      -cp "$classpath" "${main[@]}" >"$run/$name.log" 2>&1 </dev/null 9>&- &
     echo $! >"$run/$name.pid"
   )
   say "started $name (pid $(cat "$run/$name.pid"), log $run/$name.log)"
