@@ -7,11 +7,9 @@ import { decodeFormComponent } from './percent';
  */
 export type QueryMap = Record<string, string[]>;
 
-const hasOwn = Object.prototype.hasOwnProperty;
-
 /** The values of a key, or undefined; inherited properties (`toString`) are not keys. */
 export function queryValues(map: QueryMap, key: string): string[] | undefined {
-  return hasOwn.call(map, key) ? map[key] : undefined;
+  return Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 function add(map: QueryMap, key: string, value: string): void {
