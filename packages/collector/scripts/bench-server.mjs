@@ -1,9 +1,10 @@
 // One benchmark server in its own process, so the load generator does not share its event loop.
-// `baseline` answers the pixel GIF from a bare node:http handler; `collector` runs the built
-// collector's node:http adapter with a no-op consumer. Plain JS on the built packages: no loader,
+// `baseline` answers the pixel GIF from a bare node:http handler; `decode` does the same and then
+// decodes the query with @tributary/schema (the floor any collector built on it pays); `collector`
+// runs the built collector's node:http adapter with a no-op consumer. Plain JS on the built packages: no loader,
 // no transform, what users run. The parent asks for CPU time and RSS over IPC.
 import { createServer } from 'node:http';
-import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX } from '@tributary/schema/protocol';
+import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX, decodeEventQuery } from '@tributary/schema/protocol';
 import { createCollector } from '../dist/index.js';
 
 const kind = process.argv[2];
@@ -17,13 +18,21 @@ const gifHeaders = {
   expires: 'Fri, 14 Apr 1995 11:30:00 GMT',
 };
 
+const bare = (_request, response) => {
+  response.writeHead(200, gifHeaders);
+  response.end(gif);
+};
+const decodeAfterAnswer = (request, response) => {
+  bare(request, response);
+  const url = request.url ?? '';
+  decodeEventQuery(url.slice(url.indexOf('?') + 1));
+};
 const handler =
   kind === 'baseline'
-    ? (_request, response) => {
-        response.writeHead(200, gifHeaders);
-        response.end(gif);
-      }
-    : createCollector({ onEvent: () => undefined }).node;
+    ? bare
+    : kind === 'decode'
+      ? decodeAfterAnswer
+      : createCollector({ onEvent: () => undefined }).node;
 
 const server = createServer({ keepAliveTimeout: 60_000 }, handler);
 server.listen(0, '127.0.0.1', () => {

@@ -7,8 +7,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeEventQuery } from '@tributary/schema/protocol';
+import { decodeEventQuery, encodeEventQuery } from '@tributary/schema/protocol';
 import autocannon from 'autocannon';
+import type * as CollectorModule from '../src/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
@@ -52,7 +53,9 @@ interface Server {
   port: number;
 }
 
-function start(kind: 'baseline' | 'collector'): Promise<Server> {
+type Kind = 'baseline' | 'decode' | 'collector';
+
+function start(kind: Kind): Promise<Server> {
   const child = fork(join(here, 'bench-server.mjs'), [kind], { execArgv: [] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
@@ -86,7 +89,7 @@ interface Run {
   rss: number;
 }
 
-async function measure(kind: 'baseline' | 'collector'): Promise<Run> {
+async function measure(kind: Kind): Promise<Run> {
   const server = await start(kind);
   const url = `http://127.0.0.1:${server.port}${path}`;
   // A short warm-up so both servers are JIT-compiled before the measured run.
@@ -114,11 +117,11 @@ function summary(values: number[]): { hz: number; rme: number } {
   return { hz: mean, rme: ((1.96 * Math.sqrt(variance)) / Math.sqrt(values.length) / mean) * 100 };
 }
 
-const runs: Record<'baseline' | 'collector', Run[]> = { baseline: [], collector: [] };
+const runs: Record<Kind, Run[]> = { baseline: [], decode: [], collector: [] };
 for (let round = 0; round < ROUNDS; round++) {
-  for (const kind of round % 2 === 0
-    ? (['baseline', 'collector'] as const)
-    : (['collector', 'baseline'] as const)) {
+  const order: Kind[] =
+    round % 2 === 0 ? ['baseline', 'decode', 'collector'] : ['collector', 'decode', 'baseline'];
+  for (const kind of order) {
     const run = await measure(kind);
     runs[kind].push(run);
     console.log(
@@ -128,24 +131,67 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 const baseline = summary(runs.baseline.flatMap((run) => run.samples));
+const decodeFloor = summary(runs.decode.flatMap((run) => run.samples));
 const collector = summary(runs.collector.flatMap((run) => run.samples));
-const maxRss = (kind: 'baseline' | 'collector') =>
-  Math.max(...runs[kind].map((run) => run.rss)) / 2 ** 20;
-const failures = [...runs.baseline, ...runs.collector].reduce(
+const maxRss = (kind: Kind) => Math.max(...runs[kind].map((run) => run.rss)) / 2 ** 20;
+const failures = [...runs.baseline, ...runs.decode, ...runs.collector].reduce(
   (sum, run) => sum + run.non2xx + run.errors,
   0,
 );
 const ratio = collector.hz / baseline.hz;
-const cpu = (kind: 'baseline' | 'collector') =>
+const cpu = (kind: Kind) =>
   runs[kind].reduce((sum, run) => sum + run.cpuPerRequest, 0) / runs[kind].length;
 const notes = [
   `Ratio ${(ratio * 100).toFixed(1)} % (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s.`,
   `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
-  `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, baseline ${cpu('baseline').toFixed(1)} µs (CPU ratio ${((cpu('baseline') / cpu('collector')) * 100).toFixed(1)} %).`,
+  `A bare server that also runs decodeEventQuery after answering (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
+  `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs.`,
   `Peak RSS: collector ${maxRss('collector').toFixed(1)} MiB (duplicate memory of 1,000,000 slots = 8 MB included), baseline ${maxRss('baseline').toFixed(1)} MiB.`,
   `Non-2xx answers and socket errors across all runs: ${failures}.`,
 ];
 for (const note of notes) console.log(note);
+
+// The core alone, in this process: CPU per pixel event of collector.handle (answer, full decode,
+// verdicts, queue, a no-op consumer) against the schema's decodeEventQuery it is built on.
+const { createCollector } = (await import('../dist/index.js')) as typeof CollectorModule;
+const collectorCore = createCollector({ onEvent: () => undefined });
+const coreRequest = {
+  method: 'GET',
+  url: path,
+  remoteAddress: '127.0.0.1',
+  header: (name: string): string | undefined => (headers as Record<string, string>)[name],
+  headerValues: (name: string): string[] | undefined => {
+    const value = (headers as Record<string, string>)[name];
+    return value === undefined ? undefined : [value];
+  },
+  headers: () =>
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+  headerBytes: () => 400,
+  readBody: () => Promise.resolve({ ok: false as const, reason: 'body_unreadable' as const }),
+};
+async function cpuPerCall(run: () => unknown): Promise<number[]> {
+  const samples: number[] = [];
+  for (let round = 0; round < 6; round++) {
+    const calls = 50_000;
+    const before = process.cpuUsage();
+    for (let i = 0; i < calls; i++) {
+      run();
+      // Let the microtasks (deferred decode, consumer) run as they would between requests.
+      if (i % 32 === 31) await Promise.resolve();
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    const used = process.cpuUsage(before);
+    if (round > 0) samples.push(calls / ((used.user + used.system) / 1e6));
+  }
+  return samples;
+}
+const decodeOnly = summary(await cpuPerCall(() => decodeEventQuery(query)));
+const handleAll = summary(await cpuPerCall(() => collectorCore.handle(coreRequest)));
+await collectorCore.close();
+const coreNotes = [
+  `CPU per pixel event: collector.handle ${(1e6 / handleAll.hz).toFixed(1)} µs, of which @tributary/schema decodeEventQuery ${(1e6 / decodeOnly.hz).toFixed(1)} µs (measured alone); ops/s here are events per CPU-second.`,
+];
+for (const note of coreNotes) console.log(note);
 
 const report = {
   files: [
@@ -156,9 +202,18 @@ const report = {
           fullName: 'collector > pixel GET throughput (node:http adapter, no-op consumer)',
           benchmarks: [
             { name: 'baseline: bare node:http answering the GIF', ...baseline },
+            { name: 'bare node:http + decodeEventQuery after answering', ...decodeFloor },
             { name: 'collector: createCollector().node', ...collector },
           ],
           notes,
+        },
+        {
+          fullName: 'collector > core CPU per pixel event (in-process, built package)',
+          benchmarks: [
+            { name: 'baseline: decodeEventQuery alone', ...decodeOnly },
+            { name: 'collector.handle: answer, decode, verdicts, queue, consumer', ...handleAll },
+          ],
+          notes: coreNotes,
         },
       ],
     },
