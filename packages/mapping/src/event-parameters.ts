@@ -79,7 +79,7 @@ export class JsonValueSource extends Value<JsonValue, 'json'> {
         typeof json === 'object' &&
           json !== null &&
           !Array.isArray(json) &&
-          Object.prototype.hasOwnProperty.call(json, name)
+          Object.hasOwn(json, name)
           ? json[name]
           : undefined,
       ),

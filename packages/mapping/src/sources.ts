@@ -145,7 +145,7 @@ export const userAgentString = (): Value<string, 'string'> =>
 export function cookie(name: string): Value<string, 'string'> {
   return simple('string', `cookie(${JSON.stringify(name)})`, (event) => {
     const cookies = event.request.cookies;
-    return Object.prototype.hasOwnProperty.call(cookies, name) ? cookies[name] : undefined;
+    return Object.hasOwn(cookies, name) ? cookies[name] : undefined;
   });
 }
 
@@ -162,7 +162,7 @@ export function header(name: string): ListValue<string, 'string'> {
     `header(${JSON.stringify(name)})`,
     () => (event) => {
       const headers = event.request.headers;
-      const values = Object.prototype.hasOwnProperty.call(headers, key) ? headers[key] : undefined;
+      const values = Object.hasOwn(headers, key) ? headers[key] : undefined;
       return values === undefined ? undefined : headerItems(values);
     },
     { memoize: true },

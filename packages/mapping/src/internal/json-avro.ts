@@ -132,9 +132,7 @@ export function jsonToAvro(json: JsonValue, type: Type): unknown {
       if (typeof json !== 'object' || json === null || Array.isArray(json)) return FAIL;
       const record: Record<string, unknown> = {};
       for (const field of avro.fields ?? []) {
-        const property = Object.prototype.hasOwnProperty.call(json, field.name)
-          ? json[field.name]
-          : undefined;
+        const property = Object.hasOwn(json, field.name) ? json[field.name] : undefined;
         const value =
           property === undefined ? field.defaultValue() : jsonToAvro(property, field.type);
         if (value === FAIL || value === undefined) return FAIL;
