@@ -1,0 +1,48 @@
+/**
+ * `@tributary/druid`: Kafka supervisor specs and Turnilo data cubes generated from the Avro
+ * record schema, and a client for Druid's supervisors, sampler and SQL.
+ */
+export { runCli, type CliOptions } from './cli';
+export {
+  createDruidClient,
+  type DruidClient,
+  type DruidClientOptions,
+  type FetchFunction,
+  type SampleOptions,
+  type SampleResult,
+  type SampledRow,
+  type SqlColumn,
+  type SqlOptions,
+  type SqlParameter,
+  type SqlResult,
+  type SupervisorState,
+  type SupervisorStats,
+  type SupervisorStatus,
+  type WaitForRowsOptions,
+} from './druid-client';
+export { DruidError, type DruidErrorCode, type DruidErrorOptions } from './druid-error';
+export type { RecordSchemaInput } from './internal/avro-fields';
+export type {
+  AvroBytesDecoder,
+  AvroStreamInputFormat,
+  AvroStreamParser,
+  DataSchema,
+  DimensionSpec,
+  DimensionsSpec,
+  ExpressionTransform,
+  FlattenSpec,
+  Granularity,
+  GranularitySpec,
+  KafkaIoConfig,
+  KafkaSupervisorSpec,
+  KafkaTuningConfig,
+  MetricSpec,
+  TimestampFormat,
+  TimestampSpec,
+} from './spec-types';
+export {
+  createSupervisorSpec,
+  type DecoderOptions,
+  type SupervisorSpecOptions,
+} from './supervisor-spec';
+export { createTurniloConfig, type TurniloConfigOptions } from './turnilo';

@@ -1,0 +1,267 @@
+// Against a real Druid (infra/druid/druid.sh) and a real Kafka broker (infra/kafka/kafka.sh):
+// Avro records produced to a topic, the generated spec checked by the sampler and submitted,
+// then every field read back with Druid SQL. Under CI=true a missing service fails the suite.
+import { randomUUID } from 'node:crypto';
+import { tributaryEventRecord, type TributaryEventRecord } from '@tributary/schema';
+import avsc from 'avsc';
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDruidClient, createSupervisorSpec, DruidError } from './index';
+
+const overlordUrl = process.env.DRUID_OVERLORD_URL ?? 'http://127.0.0.1:18081';
+const brokerUrl = process.env.DRUID_BROKER_URL ?? 'http://127.0.0.1:18082';
+const bootstrapServers = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
+const inCi = process.env.CI === 'true';
+const N = 240;
+
+async function druidAvailable(): Promise<boolean> {
+  try {
+    const health = await fetch(`${overlordUrl}/status/health`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    const readiness = await fetch(`${brokerUrl}/druid/broker/v1/readiness`, {
+      signal: AbortSignal.timeout(2000),
+    });
+    return health.ok && readiness.ok;
+  } catch {
+    return false;
+  }
+}
+
+async function kafkaAvailable(): Promise<boolean> {
+  const admin = new Kafka({
+    brokers: [bootstrapServers],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 2000,
+    retry: { retries: 0 },
+  }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+const available = (await druidAvailable()) && (await kafkaAvailable());
+
+// Deterministic records that exercise every kind of field: strings, nullable strings, ints and
+// doubles present and absent, booleans both ways, URLs for the derived columns.
+function makeRecords(count: number, base: number): TributaryEventRecord[] {
+  return Array.from({ length: count }, (_, i) => {
+    const withPage = i % 5 !== 0;
+    return {
+      timestamp: base + i * 1000,
+      clientTimestamp: base + i * 1000 - 37,
+      eventId: `event-${String(i).padStart(4, '0')}`,
+      eventType: i % 3 === 0 ? 'pageView' : 'addToCart',
+      source: i % 7 === 0 ? 'json' : 'browser',
+      partyId: `party-${i % 97}`,
+      sessionId: `session-${i % 131}`,
+      pageViewId: withPage ? `pv-${i}` : null,
+      newParty: i % 2 === 0,
+      firstInSession: i % 4 === 0,
+      detectedCorruption: false,
+      detectedDuplicate: i % 11 === 0,
+      isBot: i % 13 === 0,
+      location: withPage ? `https://shop.example/products/${i % 9}?ref=x#top` : null,
+      referrer: i % 3 === 0 ? `https://User@Search.Example:443/q?x=${i}` : null,
+      utmSource: i % 4 === 0 ? 'newsletter' : null,
+      utmMedium: null,
+      utmCampaign: i % 4 === 0 ? 'winter-sale' : null,
+      utmTerm: null,
+      utmContent: null,
+      viewportPixelWidth: i % 6 === 0 ? null : 320 + i,
+      viewportPixelHeight: i % 6 === 0 ? null : 480 + i,
+      screenPixelWidth: 1920,
+      screenPixelHeight: 1080,
+      devicePixelRatio: i % 2 === 0 ? 1.5 : null,
+      eventParameters: i % 3 === 0 ? null : JSON.stringify({ sku: `sku-${i}`, quantity: i % 4 }),
+      remoteHost: `192.0.2.${i % 250}`,
+      userAgentString: 'Mozilla/5.0 (X11; Linux x86_64) Test/1.0',
+      browserName: 'Chrome',
+      browserVersion: `1${i % 10}0.0`,
+      osName: 'Linux',
+      osVersion: null,
+      deviceType: i % 8 === 0 ? 'mobile' : null,
+      deviceVendor: null,
+      deviceModel: null,
+      geoCountryCode: ['NL', 'DE', 'FR'][i % 3]!,
+      geoSubdivisionCode: null,
+      geoCityName: i % 3 === 0 ? 'Amsterdam' : null,
+      geoLatitude: i % 3 === 0 ? 52.3676 : null,
+      geoLongitude: i % 3 === 0 ? 4.9041 : null,
+      geoTimeZone: 'Europe/Amsterdam',
+    };
+  });
+}
+
+describe.skipIf(!available && !inCi)(
+  'a real Druid ingests the generated spec from a real Kafka',
+  () => {
+    const druid = createDruidClient({ overlordUrl, brokerUrl });
+    const run = randomUUID().slice(0, 8);
+    const topic = `tributary-druid-${run}`;
+    const supervisors: string[] = [];
+    const base = Date.UTC(2026, 0, 15, 10, 0, 0);
+    const records = makeRecords(N, base);
+
+    beforeAll(async () => {
+      if (!available) {
+        throw new Error(
+          `CI=true but Druid (${overlordUrl}, ${brokerUrl}) or Kafka (${bootstrapServers}) is not running: ` +
+            'start infra/kafka/kafka.sh and infra/druid/druid.sh first.',
+        );
+      }
+      const kafka = new Kafka({
+        brokers: [bootstrapServers],
+        logLevel: logLevel.ERROR,
+        clientId: 'tributary-druid-test',
+      });
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      const type = avsc.Type.forSchema(tributaryEventRecord.schema as avsc.Schema);
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({
+        topic,
+        messages: records.map((record) => ({ key: record.partyId, value: type.toBuffer(record) })),
+      });
+      await producer.disconnect();
+    }, 60_000);
+
+    afterAll(async () => {
+      for (const id of supervisors) await druid.terminateSupervisor(id).catch(() => undefined);
+    }, 60_000);
+
+    const specFor = (dataSource: string, rollup: boolean) =>
+      createSupervisorSpec({
+        schema: tributaryEventRecord,
+        dataSource,
+        topic,
+        bootstrapServers,
+        rollup,
+        useEarliestOffset: true,
+        startDelay: 'PT1S',
+        period: 'PT5S',
+        taskDuration: 'PT10M',
+      });
+
+    it('validates the raw spec with the sampler, ingests every record and round-trips every field', async () => {
+      const dataSource = `tributary_raw_${run}`;
+      const spec = specFor(dataSource, false);
+      const checked = await druid.checkSpec(spec, { numRows: 50 });
+      if (!checked.ok) throw new Error(JSON.stringify(checked.issues, null, 2));
+      expect(checked.value.numRowsRead).toBeGreaterThan(0);
+      expect(checked.value.numRowsIndexed).toBe(checked.value.numRowsRead);
+
+      supervisors.push((await druid.submitSupervisor(spec)).id);
+      expect(await druid.waitForRows(dataSource, { minRows: N, timeoutMs: 180_000 })).toBe(N);
+
+      const { rows, columns } = await druid.sql(`SELECT * FROM "${dataSource}" ORDER BY __time`);
+      expect(rows).toHaveLength(N);
+      const types = Object.fromEntries(columns.map((column) => [column.name, column.type]));
+      expect(types).toMatchObject({
+        __time: 'LONG',
+        eventId: 'STRING',
+        isBot: 'LONG',
+        viewportPixelWidth: 'LONG',
+        devicePixelRatio: 'DOUBLE',
+        pagePath: 'STRING',
+      });
+      rows.forEach((row, i) => {
+        const record = records[i]!;
+        expect((row.__time as Date).getTime()).toBe(record.timestamp);
+        for (const [name, value] of Object.entries(record)) {
+          if (name === 'timestamp') continue;
+          const expected = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+          expect(row[name], `${record.eventId}.${name}`).toStrictEqual(expected);
+        }
+        expect(row.pagePath).toBe(record.location === null ? null : `/products/${i % 9}`);
+        expect(row.referrerHost).toBe(record.referrer === null ? null : 'search.example');
+      });
+      // The task reports its row counters a moment after its rows become queryable.
+      const stats = await eventually(
+        () => druid.supervisorStats(dataSource),
+        (value) => value.processed >= N,
+      );
+      expect(stats.processed).toBe(N);
+      expect(stats.unparseable).toBe(0);
+      expect(stats.processedWithError).toBe(0);
+      expect(stats.thrownAway).toBe(0);
+    }, 240_000);
+
+    it('rolls up: counts every event, sums the numbers and sketches unique visitors within the error bound', async () => {
+      const dataSource = `tributary_rollup_${run}`;
+      const spec = specFor(dataSource, true);
+      const checked = await druid.checkSpec(spec, { numRows: 50 });
+      if (!checked.ok) throw new Error(JSON.stringify(checked.issues, null, 2));
+
+      supervisors.push((await druid.submitSupervisor(spec)).id);
+      await druid.waitForRows(dataSource, {
+        minRows: N,
+        countExpression: 'SUM("count")',
+        timeoutMs: 180_000,
+      });
+
+      const { rows } = await druid.sql<{
+        events: number;
+        rows: number;
+        width: number;
+        parties: [number, number, number];
+        sessions: number;
+      }>(
+        `SELECT SUM("count") AS events, COUNT(*) AS "rows", SUM("sum_viewportPixelWidth") AS width,
+              HLL_SKETCH_ESTIMATE_WITH_ERROR_BOUNDS(DS_HLL("unique_parties"), 3) AS parties,
+              APPROX_COUNT_DISTINCT_DS_HLL("unique_sessions") AS sessions
+       FROM "${dataSource}"`,
+      );
+      const row = rows[0]!;
+      const distinctParties = new Set(records.map((record) => record.partyId)).size;
+      const distinctSessions = new Set(records.map((record) => record.sessionId)).size;
+      expect(row.events).toBe(N);
+      expect(row.rows).toBeLessThanOrEqual(N);
+      expect(row.width).toBe(
+        records.reduce((sum, record) => sum + (record.viewportPixelWidth ?? 0), 0),
+      );
+      const [estimate, lower, upper] = row.parties;
+      expect(lower).toBeLessThanOrEqual(distinctParties);
+      expect(upper).toBeGreaterThanOrEqual(distinctParties);
+      expect(Math.abs(estimate - distinctParties) / distinctParties).toBeLessThan(0.05);
+      expect(Math.abs(row.sessions - distinctSessions) / distinctSessions).toBeLessThan(0.05);
+      const stats = await eventually(
+        () => druid.supervisorStats(dataSource),
+        (value) => value.processed >= N,
+      );
+      expect(stats).toMatchObject({
+        processed: N,
+        unparseable: 0,
+        processedWithError: 0,
+        thrownAway: 0,
+      });
+    }, 240_000);
+
+    it('reports an SQL error on an unknown table as a DruidError', async () => {
+      await expect(druid.sql(`SELECT * FROM "missing_${run}"`)).rejects.toMatchObject({
+        name: 'DruidError',
+        code: 'sql',
+        status: 400,
+      });
+      await expect(druid.sql('SELEC 1')).rejects.toBeInstanceOf(DruidError);
+    });
+  },
+);
