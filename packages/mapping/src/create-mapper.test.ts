@@ -294,6 +294,18 @@ describe('validation when the mapping is built', () => {
     expect(() => saved?.stop()).toThrow(MappingError);
   });
 
+  it('rejects a map without onto and a when without its action', () => {
+    expect(build(({ map }) => void map(location()))).toThrow(
+      'map(location()) is not finished: add .onto(field).',
+    );
+    expect(build(({ when }) => void when(referer().isPresent()))).toThrow(
+      expect.objectContaining({
+        code: 'invalid_mapping',
+        message: expect.stringContaining('when(referer().isPresent())'),
+      }),
+    );
+  });
+
   it('rejects a condition that is not a boolean value', () => {
     expect(
       build(({ when }) => {

@@ -387,13 +387,23 @@ export function createMapper<TRecord = Record<string, unknown>>(
     });
   };
 
+  // A `map(x)` without `.onto(…)` or a `when(c)` without its action would silently do nothing.
+  const unfinished = new Set<{ readonly statement: string; readonly missing: string }>();
+
   const when = (value: Value<boolean, 'boolean'>): When => {
     const test = condition(value);
+    const token = {
+      statement: `when(${value.description})`,
+      missing: '.apply(…), .exit(), .stop() or .drop()',
+    };
+    unfinished.add(token);
     const guarded = (status: Status): void => {
+      unfinished.delete(token);
       push((event) => (test(event) === true ? status : CONTINUE));
     };
     return {
       apply: (body) => {
+        unfinished.delete(token);
         const block = nested(body);
         push((event, values) => (test(event) === true ? block(event, values) : CONTINUE));
       },
@@ -410,12 +420,20 @@ export function createMapper<TRecord = Record<string, unknown>>(
   };
 
   const builder: MappingBuilder<TRecord> = {
-    map: (value: Value<unknown> | Literal) => ({
-      onto(name: string) {
-        if (value instanceof Value) mapValue(value, name);
-        else mapLiteral(value, name);
-      },
-    }),
+    map: (value: Value<unknown> | Literal) => {
+      const token = {
+        statement: `map(${value instanceof Value ? value.description : JSON.stringify(value)})`,
+        missing: '.onto(field)',
+      };
+      unfinished.add(token);
+      return {
+        onto(name: string) {
+          unfinished.delete(token);
+          if (value instanceof Value) mapValue(value, name);
+          else mapLiteral(value, name);
+        },
+      };
+    },
     when,
     section: (body) => {
       const block = nested(body);
@@ -438,6 +456,9 @@ export function createMapper<TRecord = Record<string, unknown>>(
 
   options.mapping(builder);
   building = false;
+  for (const { statement, missing } of unfinished) {
+    throw new MappingError('invalid_mapping', `${statement} is not finished: add ${missing}.`);
+  }
   if (stack.length !== 1)
     throw new MappingError('invalid_mapping', 'A nested block did not finish.');
 
