@@ -1,4 +1,5 @@
 import type { BodyResult, CollectorRequest, CollectorResponse } from './collector-request';
+import { setOwn } from './internal/own-property';
 import { INTERNAL_ERROR_STATUS } from './internal/status';
 
 /** What fetch runtimes know about the connection beside the Request. */
@@ -66,7 +67,12 @@ function toCollectorRequest(
     },
     headers: () => {
       const headers: Record<string, string[]> = {};
-      for (const [name, value] of request.headers) (headers[name] ??= []).push(value);
+      for (const [name, value] of request.headers) {
+        // Own keys only: `constructor` or `__proto__` are valid header names.
+        const values = Object.hasOwn(headers, name) ? headers[name] : undefined;
+        if (values === undefined) setOwn(headers, name, [value]);
+        else values.push(value);
+      }
       return headers;
     },
     headerBytes: () => {

@@ -26,6 +26,8 @@ const HEADER_NAMES = [
   'accept-encoding',
   'content-length',
   'x-other',
+  '__proto__',
+  'constructor',
 ];
 
 const printable = fc.string({

@@ -1,3 +1,5 @@
+import { setOwn } from './own-property';
+
 /** Parses a Cookie header: `name=value` pairs split by `;`, the first of a repeated name wins. */
 export function parseCookies(header: string | undefined): Record<string, string> {
   const cookies: Record<string, string> = {};
@@ -17,7 +19,7 @@ export function parseCookies(header: string | undefined): Record<string, string>
         // Not percent-encoding after all: keep the raw text.
       }
     }
-    cookies[name] = value;
+    setOwn(cookies, name, value);
   }
   return cookies;
 }
