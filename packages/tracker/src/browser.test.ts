@@ -33,6 +33,7 @@ describe.skipIf(!available)('the drop-in script in Chromium', { timeout: 20_000 
     server.hits.length = 0;
     server.down = false;
     server.stallBatches = false;
+    server.stallEvents = false;
     server.pages.clear();
     context = await browser.newContext();
     tab = await context.newPage();
@@ -425,6 +426,27 @@ describe.skipIf(!available)('the drop-in script in Chromium', { timeout: 20_000 
     await waitEvents('queued', 2);
     expect(of('queued').map((e) => e.parameters)).toEqual([{ i: 1 }, { i: 2 }]);
     expect(await tab.evaluate(() => localStorage.getItem('beacons'))).toBe('1');
+  });
+
+  it('hands what is still queued to keepalive GETs on pagehide (GET mode)', async () => {
+    server.pages.set('/a', page());
+    server.pages.set('/b', '<!doctype html><p>elsewhere</p>');
+    await tab.goto(`${server.origin}/a`);
+    await waitEvents('pageView');
+    server.stallEvents = true;
+    await tab.evaluate(() => {
+      const t = (window as unknown as { tributary: { signal: (t: string, p?: unknown) => string } })
+        .tributary;
+      t.signal('stuck');
+      t.signal('queued', { i: 1 });
+      t.signal('queued', { i: 2 });
+    });
+    await waitEvents('stuck');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(of('queued')).toHaveLength(0);
+    await tab.goto(`${server.origin}/b`);
+    await waitEvents('queued', 2);
+    expect(of('queued').map((e) => e.parameters)).toEqual([{ i: 1 }, { i: 2 }]);
   });
 
   it('delivers an outbound-link event before the browser leaves the page', async () => {

@@ -36,6 +36,8 @@ export interface TestServer {
   down: boolean;
   /** Leaves batch POSTs unanswered while true. */
   stallBatches: boolean;
+  /** Records event GETs but leaves them unanswered while true. */
+  stallEvents: boolean;
   /** Pages by path: HTML bodies. */
   pages: Map<string, string>;
   script: string;
@@ -53,6 +55,7 @@ export async function startServer(script: string): Promise<TestServer> {
     hits: [],
     down: false,
     stallBatches: false,
+    stallEvents: false,
     pages: new Map(),
     script,
     close: async () => {
@@ -78,6 +81,10 @@ export async function startServer(script: string): Promise<TestServer> {
       }
       const decoded = decodeEventQuery(url.search);
       if (decoded.ok) record('GET', url.pathname, decoded.value);
+      if (state.stallEvents) {
+        stalled.push(response);
+        return;
+      }
       response.writeHead(200, { 'content-type': 'image/gif', 'cache-control': 'no-cache' });
       response.end(GIF);
       return;
