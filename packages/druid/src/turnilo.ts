@@ -32,7 +32,8 @@ function title(name: string): string {
   const words = name
     .replace(/^sum_/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replaceAll('_', ' ');
+    .replaceAll('_', ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 

@@ -52,5 +52,6 @@ function lines(value: YamlValue, indent: string): string[] {
 
 /** Writes YAML in block style with every string double-quoted: no ambiguity, no dependency. */
 export function toYaml(value: YamlValue): string {
+  if (isEmpty(value)) return Array.isArray(value) ? '[]\n' : '{}\n';
   return `${lines(value, '').join('\n')}\n`;
 }
