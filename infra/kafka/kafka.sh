@@ -11,6 +11,7 @@
 #   infra/kafka/kafka.sh logs        print the path of the broker's log file
 #   infra/kafka/kafka.sh data-dir    print the broker's log.dirs (topic partitions live there)
 #   infra/kafka/kafka.sh classpath   print the classpath of the jars
+#   infra/kafka/kafka.sh dump-log SEGMENT.log   Kafka's DumpLogSegments (batch codecs, offsets)
 #   infra/kafka/kafka.sh run-class CLASS [ARGS...]   run a Kafka tool, e.g.
 #       org.apache.kafka.tools.ProducerPerformance, org.apache.kafka.tools.TopicCommand
 #
@@ -204,13 +205,22 @@ reset)
 logs) printf '%s\n' "$logfile" ;;
 data-dir) printf '%s\n' "$data/kraft-logs" ;;
 classpath) printf '%s\n' "$libs/*" ;;
+dump-log)
+  # Kafka's log dumper moved from core (kafka.tools) to the tools module in 4.x.
+  fetch
+  class=kafka.tools.DumpLogSegments
+  if grep -qa 'org/apache/kafka/tools/DumpLogSegments.class' "$libs/kafka-tools-$version.jar"; then
+    class=org.apache.kafka.tools.DumpLogSegments
+  fi
+  exec "$java" -Xmx256m -cp "$libs/*" "$(log_opts -tools)" "$class" --files "$@"
+  ;;
 run-class)
   fetch
   [ $# -ge 1 ] || die "run-class needs a class name"
   exec "$java" "-Xmx${KAFKA_TOOL_HEAP:-512m}" -cp "$libs/*" "$(log_opts -tools)" "$@"
   ;;
 *)
-  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
   ;;
 esac

@@ -17,6 +17,8 @@ export const registryUrl =
 export const inCi = process.env.CI === 'true';
 
 export const kafkaScript = fileURLToPath(new URL('../../../infra/kafka/kafka.sh', import.meta.url));
+// kafka.sh manages one broker per port (and KAFKA_VERSION, when set, picks the release).
+const kafkaShEnv = { ...process.env, KAFKA_PORT: new URL(`tcp://${brokers[0]!}`).port };
 
 function reachable(address: string): Promise<boolean> {
   const url = new URL(address.includes('://') ? address : `tcp://${address}`);
@@ -43,7 +45,7 @@ export const registryUp = await reachable(registryUrl);
 /** Whether `infra/kafka/kafka.sh` manages the broker, so a test may kill and restart it. */
 export const kafkaManaged =
   kafkaUp &&
-  (await run(kafkaScript, ['status']).then(
+  (await run(kafkaScript, ['status'], { env: kafkaShEnv }).then(
     () => true,
     () => false,
   ));
@@ -196,6 +198,6 @@ export async function consumeWithKcat(topic: string): Promise<Consumed[]> {
 
 /** Runs infra/kafka/kafka.sh with the given arguments; returns its stdout. */
 export async function kafkaSh(...args: string[]): Promise<string> {
-  const { stdout } = await run(kafkaScript, args, { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run(kafkaScript, args, { env: kafkaShEnv, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
