@@ -360,7 +360,7 @@ export function createMapper<TRecord = Record<string, unknown>>(
     push({
       index: info.index,
       inline,
-      produce: inline === undefined ? Value.producer(value, context) : undefined,
+      produce: Value.producer(value, context),
       convert:
         value.kind === 'json'
           ? (json) => {

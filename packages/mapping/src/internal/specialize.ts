@@ -41,6 +41,8 @@ export function memoizedProducer<T>(
   return make(inner, stamps, memo, slot, generation);
 }
 
+const INLINE = /^e(?:\.[A-Za-z]+)+$/;
+
 /** How one `map` statement writes its field, for {@link fusedMapBlock}. */
 export interface MapStep {
   /** The field's position in the record. */
@@ -72,7 +74,8 @@ export function fusedMapBlock(
       return `v[${step.index}] = l[${n}];`;
     }
     let read: string;
-    if (step.inline !== undefined) read = step.inline;
+    // Only plain property paths of the event are compiled inline; anything else is called.
+    if (step.inline !== undefined && INLINE.test(step.inline)) read = step.inline;
     else {
       producers[n] = step.produce!;
       read = `p[${n}](e)`;
