@@ -668,8 +668,16 @@ export function createCollector(options: CollectorOptions): Collector {
     };
   };
 
-  /** Admits events to the queue all or nothing; returns a rejection when they do not fit. */
-  const admit = (events: readonly ClickEvent[], cors: Record<string, string>) => {
+  /**
+   * Admits a request's events all or nothing: the room is checked before any verdict, so a batch
+   * refused with 503 leaves no trace in the duplicate memory and its retry is not a duplicate.
+   * Returns the rejection when they do not fit and the policy is `reject`.
+   */
+  const admit = (
+    events: readonly ClickEvent[],
+    facts: RequestFacts,
+    cors: Record<string, string>,
+  ): CollectorResponse | undefined => {
     if (queue.depth + events.length > maxQueued) {
       state.dropped.queue_full += events.length;
       if (postQueueFull === 'reject') {
@@ -677,7 +685,10 @@ export function createCollector(options: CollectorOptions): Collector {
       }
       return undefined;
     }
-    enqueue(events);
+    for (const event of events) {
+      const kept = verdict(event, facts);
+      if (kept !== undefined) enqueue([kept]);
+    }
     return undefined;
   };
 
@@ -714,7 +725,7 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     const receivedAt = clock();
     let facts: RequestFacts | undefined;
-    const accepted: ClickEvent[] = [];
+    const valid: ClickEvent[] = [];
     let invalid = 0;
     let firstIssue = '';
     for (const line of decoded.value.events) {
@@ -726,13 +737,12 @@ export function createCollector(options: CollectorOptions): Collector {
         continue;
       }
       facts ??= requestFacts(request);
-      const event = verdict(browserEvent(line.value, facts, receivedAt), facts);
-      if (event !== undefined) accepted.push(event);
+      valid.push(browserEvent(line.value, facts, receivedAt));
     }
-    if (invalid === decoded.value.events.length) {
+    if (facts === undefined) {
       return reject('invalid_event', `No event of the batch is valid: ${firstIssue}`, cors);
     }
-    const full = admit(accepted, cors);
+    const full = admit(valid, facts, cors);
     if (full !== undefined) return full;
     if (invalid === 0) return respond({ ...NO_CONTENT, headers: cors });
     return respond({
@@ -802,12 +812,7 @@ export function createCollector(options: CollectorOptions): Collector {
     );
     if (json.event_type !== undefined) event.eventType = json.event_type;
     if (json.parameters !== undefined) event.parameters = json.parameters;
-    const kept = verdict(event, facts);
-    if (kept !== undefined) {
-      const full = admit([kept], {});
-      if (full !== undefined) return full;
-    }
-    return respond(NO_CONTENT);
+    return admit([event], facts, {}) ?? respond(NO_CONTENT);
   };
 
   const handleScript = async (request: CollectorRequest): Promise<CollectorResponse> => {

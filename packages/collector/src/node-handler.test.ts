@@ -436,3 +436,34 @@ describe('ping and script over node:http', () => {
     expect((await fetch(`${url}/csc-event?${DIVOLTE_QUERY}&x=si9804`)).status).toBe(404);
   });
 });
+
+describe('back-pressure and the duplicate memory', () => {
+  it('does not remember a batch refused with 503, so its retry is not a duplicate', async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const events: ClickEvent[] = [];
+    const collector = createCollector({
+      duplicateMemorySize: 1024,
+      maxQueuedEvents: 2,
+      onEvent: async (event) => {
+        await gate;
+        events.push(event);
+      },
+    });
+    const server = await startNode(collector.node);
+    running.push(server);
+    const post = (queries: string[]) =>
+      fetch(`${server.url}/csc-batch`, { method: 'POST', body: encodeEventBatch(queries) });
+    const first = [encodeEventQuery(trackedEvent()), encodeEventQuery(trackedEvent())];
+    const retried = [encodeEventQuery(trackedEvent())];
+    expect((await post(first)).status).toBe(204);
+    expect((await post(retried)).status).toBe(503);
+    release();
+    await until(() => events.length === 2);
+    expect((await post(retried)).status).toBe(204);
+    await collector.close();
+    expect(events.map((event) => event.duplicate)).toEqual([false, false, false]);
+  });
+});
