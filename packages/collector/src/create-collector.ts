@@ -173,6 +173,12 @@ export interface CollectorOptions {
    */
   isBot?: (userAgent: string) => boolean;
   /**
+   * Classify JSON-source events by user agent too. Off by default: apps and servers send the
+   * user agent of their HTTP library (okhttp, node, curl), which bot lists flag.
+   * @default false
+   */
+  detectBotsOnJson?: boolean;
+  /**
    * Slots of the duplicate memory (8 bytes each); Divolte's default.
    * @default 1000000
    */
@@ -440,7 +446,7 @@ export function createCollector(options: CollectorOptions): Collector {
     readonly dropReason: DropReason | undefined;
   }
 
-  const requestFacts = (request: CollectorRequest): RequestFacts => {
+  const requestFacts = (request: CollectorRequest, source: ClickEvent['source']): RequestFacts => {
     let remoteAddress = resolveRemoteAddress(
       request.remoteAddress,
       trustedProxies > 0 ? request.headerValues('x-forwarded-for') : undefined,
@@ -468,7 +474,8 @@ export function createCollector(options: CollectorOptions): Collector {
       cookies: parseCookies(request.header('cookie')),
     };
     if (userAgent !== undefined) context.userAgent = userAgent;
-    const isBot = isBotAgent(userAgent);
+    const isBot =
+      source === 'browser' || options.detectBotsOnJson === true ? isBotAgent(userAgent) : false;
     const doNotTrack = request.header('dnt') === '1';
     const globalPrivacyControl = request.header('sec-gpc') === '1';
     const dropReason: DropReason | undefined =
@@ -583,7 +590,7 @@ export function createCollector(options: CollectorOptions): Collector {
       state.invalid++;
       return decoded.issues[0]?.message ?? 'Invalid event.';
     }
-    const facts = requestFacts(request);
+    const facts = requestFacts(request, 'browser');
     const event = verdict(browserEvent(decoded.value, facts, receivedAt), facts);
     if (event !== undefined) enqueue([event]);
     return undefined;
@@ -736,7 +743,7 @@ export function createCollector(options: CollectorOptions): Collector {
         firstIssue ||= line.issues[0]?.message ?? 'Invalid event.';
         continue;
       }
-      facts ??= requestFacts(request);
+      facts ??= requestFacts(request, 'browser');
       valid.push(browserEvent(line.value, facts, receivedAt));
     }
     if (facts === undefined) {
@@ -794,7 +801,7 @@ export function createCollector(options: CollectorOptions): Collector {
         issue === undefined || issue.path.length === 0 ? '' : ` (${issue.path.join('.')})`;
       return reject('invalid_json', `${issue?.message ?? 'Invalid event.'}${where}`);
     }
-    const facts = requestFacts(request);
+    const facts = requestFacts(request, 'json');
     const json = parsed.value;
     const event = clickEvent(
       {

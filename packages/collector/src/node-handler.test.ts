@@ -334,6 +334,20 @@ describe('JSON source over node:http (reference §6.2)', () => {
       corrupt: false,
     });
     expect(events[1]!.clientTimestamp).toBe(events[0]!.clientTimestamp);
+    // An app's HTTP library is not a bot (fetch here sends `node`, which isbot flags).
+    expect(events.map((received) => received.isBot)).toEqual([false, false]);
+  });
+
+  it('classifies JSON events by user agent only when asked to', async () => {
+    const { events, url } = await start({ detectBotsOnJson: true, dropBots: true });
+    const response = await fetch(`${url}/json-event?p=${encodeURIComponent(party)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'okhttp/4.12.0' },
+      body: JSON.stringify(event),
+    });
+    expect(response.status).toBe(204);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(events).toEqual([]);
   });
 
   it('gives 400, 405, 413 and 415 with reasons, Divolte’s cases', async () => {
