@@ -107,12 +107,30 @@ export interface Consumed {
   readonly offset: number;
 }
 
-/** Reads a topic from the beginning with a kafkajs consumer until `count` records came or `timeoutMs` passed. */
+/**
+ * Reads a topic from the beginning with a kafkajs consumer group until `count` records came or
+ * `timeoutMs` passed. A group that received nothing (a join that stalled on a loaded machine; seen
+ * once on Kafka 4.1) is tried once more with a new group id, and that is reported.
+ */
 export async function consumeWithKafkajs(
   kafka: Kafka,
   topic: string,
   count: number,
-  timeoutMs = 60_000,
+  timeoutMs = 45_000,
+): Promise<Consumed[]> {
+  const first = await consumeOnce(kafka, topic, count, timeoutMs);
+  if (first.length > 0) return first;
+  console.warn(
+    `kafkajs consumer group received nothing from ${topic} in ${timeoutMs} ms; trying a new group`,
+  );
+  return consumeOnce(kafka, topic, count, timeoutMs);
+}
+
+async function consumeOnce(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs: number,
 ): Promise<Consumed[]> {
   const consumer = kafka.consumer({
     groupId: `${topic}-reader-${Date.now()}`,
