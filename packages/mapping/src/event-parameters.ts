@@ -87,9 +87,30 @@ export class JsonValueSource extends Value<JsonValue, 'json'> {
   }
 }
 
-/** The custom event parameters (`signal(type, parameters)`); absent when the event has none. */
-export function eventParameters(): JsonValueSource {
-  return new JsonValueSource('eventParameters()', () => (event) => event.parameters);
+/** The property names `value(name)` accepts: those of `TParams` when it is an object type. */
+export type ParameterName<TParams> = [TParams] extends [Record<string, unknown>]
+  ? Extract<keyof TParams, string>
+  : string;
+
+/**
+ * The event parameters, typed by an event contract's parameters when given
+ * (`eventParameters<InferEvents<typeof events>['addToCart']>()`), so `value('skuu')` does not compile.
+ */
+export class EventParametersValue<TParams = JsonValue> extends JsonValueSource {
+  /** The text of a top-level parameter; see {@link JsonValueSource.value}. */
+  override value(name: ParameterName<TParams>): Value<string, 'string'> {
+    return super.value(name);
+  }
+}
+
+/**
+ * The custom event parameters (`signal(type, parameters)`); absent when the event has none. Pass
+ * the parameters' type of an event contract to type `value(name)`.
+ * @example
+ * map(eventParameters<InferEvents<typeof events>['addToCart']>().value('sku')).onto('sku');
+ */
+export function eventParameters<TParams = JsonValue>(): EventParametersValue<TParams> {
+  return new EventParametersValue<TParams>('eventParameters()', () => (event) => event.parameters);
 }
 
 /**

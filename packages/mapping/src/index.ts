@@ -24,7 +24,13 @@ export {
   type DefaultMapperOptions,
 } from './default-mappings';
 export { BytesValue, Digester, digest, type DigestInput } from './digest';
-export { JsonValueSource, eventParameter, eventParameters } from './event-parameters';
+export {
+  EventParametersValue,
+  JsonValueSource,
+  eventParameter,
+  eventParameters,
+  type ParameterName,
+} from './event-parameters';
 export {
   GeoIpValue,
   ip2geo,

@@ -79,6 +79,17 @@ describe('typed field names', () => {
     expectTypeOf(viewportPixelWidth().kind).toEqualTypeOf<'int'>();
   });
 
+  it('types parameter names by an event contract', () => {
+    // What InferEvents<typeof events>['addToCart'] gives for a defineEvents contract.
+    type AddToCart = { sku: string; quantity: number };
+    const cart = eventParameters<AddToCart>();
+    cart.value('sku');
+    cart.value('quantity');
+    // @ts-expect-error not a parameter of addToCart
+    cart.value('skuu');
+    eventParameters().value('anything');
+  });
+
   it('types the mapper by the record', () => {
     expectTypeOf(createDivolteEventMapper()).toEqualTypeOf<RecordMapper<DivolteEventRecord>>();
   });
