@@ -39,7 +39,7 @@ describe('collector types', () => {
       Readonly<Record<RejectReason, number>>
     >();
     expectTypeOf<keyof CollectorMetrics['dropped']>().toEqualTypeOf<
-      'queue_full' | 'bot' | 'do_not_track' | 'global_privacy_control'
+      'queue_full' | 'bot' | 'do_not_track' | 'global_privacy_control' | 'internal_error'
     >();
   });
 });

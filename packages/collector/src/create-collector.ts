@@ -372,6 +372,15 @@ export function createCollector(options: CollectorOptions): Collector {
   const corsOrigins = options.cors?.origins ?? '*';
   const corsMaxAge = String(positiveInteger('cors.maxAge', options.cors?.maxAge, 86400));
 
+  /** Logs through the injected logger; a logger that throws must not take the process down. */
+  const report = (message: string, fields: Record<string, unknown>): void => {
+    try {
+      logger.error(message, fields);
+    } catch {
+      // Nothing better to do: the failure is counted in the metrics already.
+    }
+  };
+
   const state = createMetricsState();
   const memory = createDuplicateMemory(memorySize);
   const queue = createPartyQueue(options.onEvent, {
@@ -380,7 +389,7 @@ export function createCollector(options: CollectorOptions): Collector {
       observeLatency(state, seconds);
       if (failed) {
         state.consumerErrors++;
-        logger.error('onEvent failed; the event is not retried.', {
+        report('onEvent failed; the event is not retried.', {
           error,
           partyId: event.partyId,
           eventId: event.eventId,
@@ -600,7 +609,15 @@ export function createCollector(options: CollectorOptions): Collector {
     deferredScheduled = false;
     const batch = deferred;
     deferred = [];
-    for (const item of batch) processPixel(item.request, item.query, item.receivedAt);
+    for (const item of batch) {
+      try {
+        processPixel(item.request, item.query, item.receivedAt);
+      } catch (error) {
+        // Only injected code can throw here (isBot, clock, a CORS predicate …), after the answer.
+        state.dropped.internal_error++;
+        report('A pixel event could not be processed after its answer.', { error });
+      }
+    }
   };
 
   /**

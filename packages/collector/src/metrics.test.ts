@@ -82,6 +82,39 @@ describe('metrics', () => {
     expect(buckets).toEqual([...buckets].sort((a, b) => a - b));
   });
 
+  it('survives injected code that throws after the answer, counting and logging it', async () => {
+    const logged: string[] = [];
+    const collector = createCollector({
+      duplicateMemorySize: 64,
+      isBot: () => {
+        throw new Error('classifier broke');
+      },
+      logger: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+        error: (message) => {
+          logged.push(message);
+          throw new Error('and so did the logger');
+        },
+      },
+      onEvent: () => undefined,
+    });
+    const request = get(`/csc-event?${encodeEventQuery(trackedEvent())}`);
+    const withAgent: CollectorRequest = {
+      ...request,
+      header: (name) => (name === 'user-agent' ? 'x' : undefined),
+    };
+    expect(await collector.handle(withAgent)).toMatchObject({ status: 200 });
+    await collector.close();
+    expect(collector.metrics()).toMatchObject({
+      received: 1,
+      accepted: 0,
+      dropped: { internal_error: 1 },
+    });
+    expect(logged).toHaveLength(1);
+  });
+
   it('rejects options that cannot work with CollectorError', () => {
     expect(() => createCollector({ onEvent: () => undefined, maxQueuedEvents: -1 })).toThrow(
       expect.objectContaining({ name: 'CollectorError', code: 'invalid_options' }),

@@ -17,8 +17,13 @@ export type RejectReason =
   | 'queue_full'
   | 'closing';
 
-/** Why an event that was received was not handed to the consumer (besides being invalid). */
-export type DropReason = 'queue_full' | 'bot' | 'do_not_track' | 'global_privacy_control';
+/**
+ * Why an event that was received was not handed to the consumer (besides being invalid).
+ * `internal_error`: an injected function (`isBot`, `clock`, …) threw while the event was processed
+ * after its response; it is logged.
+ */
+export type DropReason =
+  'queue_full' | 'bot' | 'do_not_track' | 'global_privacy_control' | 'internal_error';
 
 /** Every {@link RejectReason}, in a stable order for exposition. */
 export const REJECT_REASONS: readonly RejectReason[] = [
@@ -46,6 +51,7 @@ export const DROP_REASONS: readonly DropReason[] = [
   'bot',
   'do_not_track',
   'global_privacy_control',
+  'internal_error',
 ];
 
 /** Upper bounds (seconds) of the consumer-latency histogram buckets. */
