@@ -1,4 +1,5 @@
-// Against a real Druid (infra/druid/druid.sh) and a real Kafka broker (infra/kafka/kafka.sh):
+// Against a real Druid (infra/druid/druid.sh), a real Kafka broker (infra/kafka/kafka.sh) and a
+// real schema registry (infra/registry/registry.sh, for the schema_registry decoder):
 // Avro records produced to a topic, the generated spec checked by the sampler and submitted,
 // then every field read back with Druid SQL. Under CI=true a missing service fails the suite.
 import { randomUUID } from 'node:crypto';
@@ -6,11 +7,17 @@ import { tributaryEventRecord, type TributaryEventRecord } from '@tributary/sche
 import avsc from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDruidClient, createSupervisorSpec, DruidError } from './index';
+import {
+  createDruidClient,
+  createSupervisorSpec,
+  DruidError,
+  type SupervisorSpecOptions,
+} from './index';
 
 const overlordUrl = process.env.DRUID_OVERLORD_URL ?? 'http://127.0.0.1:18081';
 const brokerUrl = process.env.DRUID_BROKER_URL ?? 'http://127.0.0.1:18082';
 const bootstrapServers = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
+const registryUrl = process.env.TRIBUTARY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const inCi = process.env.CI === 'true';
 const N = 240;
 
@@ -55,7 +62,16 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
+async function registryAvailable(): Promise<boolean> {
+  try {
+    return (await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(2000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
 const available = (await druidAvailable()) && (await kafkaAvailable());
+const registry = available && (await registryAvailable());
 
 // Deterministic records that exercise every kind of field: strings, nullable strings, ints and
 // doubles present and absent, booleans both ways, URLs for the derived columns.
@@ -148,7 +164,11 @@ describe.skipIf(!available && !inCi)(
       for (const id of supervisors) await druid.terminateSupervisor(id).catch(() => undefined);
     }, 60_000);
 
-    const specFor = (dataSource: string, rollup: boolean) =>
+    const specFor = (
+      dataSource: string,
+      rollup: boolean,
+      options: Partial<SupervisorSpecOptions> = {},
+    ) =>
       createSupervisorSpec({
         schema: tributaryEventRecord,
         dataSource,
@@ -159,6 +179,7 @@ describe.skipIf(!available && !inCi)(
         startDelay: 'PT1S',
         period: 'PT5S',
         taskDuration: 'PT10M',
+        ...options,
       });
 
     it('validates the raw spec with the sampler, ingests every record and round-trips every field', async () => {
@@ -254,6 +275,71 @@ describe.skipIf(!available && !inCi)(
         thrownAway: 0,
       });
     }, 240_000);
+
+    it.skipIf(!registry && !inCi)(
+      'decodes Confluent-framed records with the schema_registry decoder and counts a record of an unknown schema as unparseable',
+      async () => {
+        if (!registry)
+          throw new Error(`CI=true but the schema registry (${registryUrl}) is not running.`);
+        const registryTopic = `${topic}-registry`;
+        const registered = await fetch(`${registryUrl}/subjects/${registryTopic}-value/versions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          body: JSON.stringify({ schema: JSON.stringify(tributaryEventRecord.schema) }),
+        });
+        expect(registered.ok).toBe(true);
+        const { id } = (await registered.json()) as { id: number };
+        const type = avsc.Type.forSchema(tributaryEventRecord.schema as avsc.Schema);
+        const frame = (schemaId: number, datum: Buffer) => {
+          const header = Buffer.alloc(5);
+          header.writeInt32BE(schemaId, 1);
+          return Buffer.concat([header, datum]);
+        };
+        const sample = records.slice(0, 50);
+        const kafka = new Kafka({ brokers: [bootstrapServers], logLevel: logLevel.ERROR });
+        const admin = kafka.admin();
+        await admin.connect();
+        await admin.createTopics({
+          topics: [{ topic: registryTopic, numPartitions: 1 }],
+          waitForLeaders: true,
+        });
+        await admin.disconnect();
+        const producer = kafka.producer();
+        await producer.connect();
+        await producer.send({
+          topic: registryTopic,
+          messages: [
+            ...sample.map((record) => ({ value: frame(id, type.toBuffer(record)) })),
+            { value: frame(2_000_000_000, type.toBuffer(sample[0]!)) },
+          ],
+        });
+        await producer.disconnect();
+
+        const dataSource = `tributary_registry_${run}`;
+        const spec = specFor(dataSource, false, {
+          topic: registryTopic,
+          decoder: { type: 'schema_registry', url: registryUrl },
+        });
+        const sampled = await druid.sample(spec, { numRows: 60 });
+        expect(sampled.numRowsRead).toBe(sample.length + 1);
+        expect(sampled.data.filter((row) => row.unparseable === true)).toHaveLength(1);
+
+        supervisors.push((await druid.submitSupervisor(spec)).id);
+        await druid.waitForRows(dataSource, { minRows: sample.length, timeoutMs: 180_000 });
+        const { rows } = await druid.sql<{ eventId: string; isBot: number }>(
+          `SELECT "eventId", "isBot" FROM "${dataSource}" ORDER BY __time`,
+        );
+        expect(rows).toEqual(
+          sample.map((record) => ({ eventId: record.eventId, isBot: record.isBot ? 1 : 0 })),
+        );
+        const stats = await eventually(
+          () => druid.supervisorStats(dataSource),
+          (value) => value.processed + value.unparseable >= sample.length + 1,
+        );
+        expect(stats).toMatchObject({ processed: sample.length, unparseable: 1 });
+      },
+      240_000,
+    );
 
     it('reports an SQL error on an unknown table as a DruidError', async () => {
       await expect(druid.sql(`SELECT * FROM "missing_${run}"`)).rejects.toMatchObject({
