@@ -505,7 +505,7 @@ export function createMapper<TRecord = Record<string, unknown>>(
         {
           code: 'mapping_failed',
           path: [],
-          message: `Mapping failed: ${(error as Error).message}`,
+          message: `Mapping failed: ${error instanceof Error ? error.message : String(error)}`,
         },
       ]);
     }
