@@ -16,8 +16,6 @@ export interface ParsedIdentifier {
   readonly unique: string;
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~_';
-
 interface CryptoLike {
   getRandomValues(array: Uint8Array): Uint8Array;
 }
@@ -31,9 +29,12 @@ export function createUniquePart(randomBytes?: RandomBytes): string {
   const crypto = (globalThis as { crypto?: CryptoLike }).crypto;
   const bytes = randomBytes ? randomBytes(32) : crypto?.getRandomValues(new Uint8Array(32));
   let unique = '';
-  // 256 is a multiple of 64, so masking keeps every character equally likely.
-  for (let i = 0; i < 32; i++)
-    unique += ALPHABET.charAt((bytes ? bytes[i]! : Math.random() * 64) & 63);
+  // 256 is a multiple of 64, so masking keeps every character equally likely. 0-25 map to A-Z,
+  // 26-51 to a-z, 52-61 to 0-9, 62 to ~ and 63 to _.
+  for (let i = 0; i < 32; i++) {
+    const n = (bytes ? bytes[i]! : Math.random() * 64) & 63;
+    unique += String.fromCharCode(n + (n < 26 ? 65 : n < 52 ? 71 : n < 62 ? -4 : n < 63 ? 64 : 32));
+  }
   return bytes ? unique : unique + '!';
 }
 

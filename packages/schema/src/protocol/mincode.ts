@@ -17,19 +17,18 @@ function escape(text: string): string {
   return text.replace(ESCAPE, '~$&');
 }
 
+// `n` comes out of JSON.parse(JSON.stringify(…)), so it is finite.
 function encodeNumber(n: number): string {
-  if (!Number.isFinite(n)) return 'n';
   const plain = String(n);
   const exponential = n.toExponential();
   const json = exponential.length < plain.length ? exponential : plain;
+  const base36 = n.toString(36);
   // divolte.js prefers `d` at equal length: the server parses it faster. Beyond 2^53
   // `toString(36)` is not exact in every engine, so large integers use the JSON form (divolte.js
   // sends `d` there and can change the number).
-  if (Number.isSafeInteger(n)) {
-    const base36 = n.toString(36);
-    if (base36.length <= json.length) return 'd' + base36 + '!';
-  }
-  return 'j' + json + '!';
+  return Number.isSafeInteger(n) && base36.length <= json.length
+    ? 'd' + base36 + '!'
+    : 'j' + json + '!';
 }
 
 // One record of a plain JSON value, without its property name.

@@ -21,19 +21,17 @@ export function murmur3x86_32(input: string, seed = 0): number {
     : input;
   const length = data.length;
   let h = seed;
-  let i = 0;
-  for (; i + 4 <= length; i += 4) {
-    h ^= scramble(
-      data.charCodeAt(i) |
-        (data.charCodeAt(i + 1) << 8) |
-        (data.charCodeAt(i + 2) << 16) |
-        (data.charCodeAt(i + 3) << 24),
-    );
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  let k = 0;
+  // Little-endian 4-byte blocks; the tail block is scrambled too (a zero one changes nothing).
+  for (let i = 0; i < length;) {
+    k |= data.charCodeAt(i) << ((i & 3) << 3);
+    if (!(++i & 3)) {
+      h ^= scramble(k);
+      h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+      k = 0;
+    }
   }
-  let tail = 0;
-  for (let j = length - 1; j >= i; j--) tail = (tail << 8) | data.charCodeAt(j);
-  if (length & 3) h ^= scramble(tail);
+  h ^= scramble(k);
   h ^= length;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
