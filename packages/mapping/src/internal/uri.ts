@@ -5,8 +5,12 @@
 // Parsing only validates and finds the boundaries of the parts; the parts themselves are sliced
 // when asked for, so mapping one part of a URL costs one scan and one small object.
 
-const HOSTNAME =
-  /^(?:(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])\.)*[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?$/;
+// java.net.URI's hostname: labels of letters, digits and inner hyphens; when there are several,
+// the last one must start with a letter (a single label such as `1` is a host).
+const LABEL = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
+const HOSTNAME = new RegExp(
+  `^(?:${LABEL}|(?:${LABEL}\\.)+[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?)\\.?$`,
+);
 const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 const IPV6 = /^\[[0-9A-Fa-f:.]+(?:%[^\]]*)?\]$/;
 const PORT = /^\d*$/;
@@ -29,7 +33,7 @@ function isSchemeCharacter(code: number): boolean {
 }
 
 function splitAuthority(authority: string): { host: string | undefined; port: number } {
-  const at = authority.lastIndexOf('@');
+  const at = authority.indexOf('@');
   const hostPort = at === -1 ? authority : authority.slice(at + 1);
   let host: string;
   let portText = '';
@@ -160,11 +164,21 @@ export function parseUri(text: string): ParsedUri | undefined {
     const slash = text.indexOf('/', authorityStart);
     position = slash === -1 || slash > beforeQuery ? beforeQuery : slash;
     if (position === authorityStart && position >= end && hash === -1) return undefined;
+    // Square brackets are allowed in an authority only around an IPv6 host.
+    const authority = text.slice(authorityStart, position);
+    if (authority.includes('[') || authority.includes(']')) {
+      const at = authority.indexOf('@');
+      const userInfo = at === -1 ? '' : authority.slice(0, at);
+      if (/[[\]]/.test(userInfo) || splitAuthority(authority).host?.startsWith('[') !== true) {
+        return undefined;
+      }
+    }
   }
-  // Square brackets belong in an IPv6 host only.
-  const bracket = text.indexOf('[', position);
-  const closing = text.indexOf(']', position);
-  if ((bracket !== -1 && bracket < end) || (closing !== -1 && closing < end)) return undefined;
+  // ... and never in the path (the query and the fragment may hold them).
+  for (let i = position; i < beforeQuery; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 91 || code === 93) return undefined;
+  }
   return new ParsedUri(
     text,
     schemeEnd,
