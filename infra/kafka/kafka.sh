@@ -49,6 +49,8 @@ die() {
   say "$*"
   exit 1
 }
+# shellcheck source=../lib/service.sh
+. "$here/../lib/service.sh"
 
 # Logging flags: `log_opts` for the broker (INFO to its log), `log_opts -tools` for tools (WARN).
 log_opts() {
@@ -75,21 +77,11 @@ fetch() {
 }
 
 # The pid of the broker this script started on this port, if it still runs.
-broker_pid() {
-  [ -f "$pidfile" ] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'kafka\.Kafka ' || return 1
-  printf '%s' "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+broker_pid() { svc_pid "$pidfile" 'kafka\.Kafka '; }
+broker_alive() { broker_pid >/dev/null; }
 
 serving() {
-  local pid
-  pid="$(broker_pid)" || return 1
-  [ -f "$logfile" ] && grep -q 'Kafka Server started' "$logfile" && port_open "$port"
+  broker_alive && [ -f "$logfile" ] && grep -q 'Kafka Server started' "$logfile" && svc_port_open "$port"
 }
 
 format_storage() {
@@ -112,73 +104,32 @@ start() {
     say "Kafka already serves on 127.0.0.1:$port (pid $(broker_pid))"
     return 0
   fi
-  if broker_pid >/dev/null; then
+  if broker_alive; then
     say "a broker process exists but does not serve yet; waiting for it"
   else
-    if port_open "$port"; then die "127.0.0.1:$port is taken by another process"; fi
+    if svc_port_open "$port"; then die "127.0.0.1:$port is taken by another process"; fi
     format_storage
-    if [ -f "$logfile" ]; then mv -f "$logfile" "$logfile.previous"; fi
-    # setsid: the broker outlives this script and does not get the caller's terminal signals.
-    setsid nohup "$java" "-Xms$heap" "-Xmx$heap" -server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
-      -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 \
-      -Djava.awt.headless=true "-Dkafka.logs.dir=$run" "$(log_opts)" \
-      -cp "$libs/*" kafka.Kafka "$data/server.properties" >"$logfile" 2>&1 </dev/null 9>&- &
-    echo $! >"$pidfile"
-    say "started Kafka $version (pid $!), waiting until it serves on 127.0.0.1:$port"
+    svc_launch "$pidfile" "$logfile" "$java" "-Xms$heap" "-Xmx$heap" -server -XX:+UseG1GC \
+      -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent \
+      -XX:MaxInlineLevel=15 -Djava.awt.headless=true "-Dkafka.logs.dir=$run" "$(log_opts)" \
+      -cp "$libs/*" kafka.Kafka "$data/server.properties"
+    say "started Kafka $version (pid $(cat "$pidfile")), waiting until it serves on 127.0.0.1:$port"
   fi
-  local began=$SECONDS
-  while ! serving; do
-    if ! broker_pid >/dev/null; then
-      tail -n 40 "$logfile" >&2 || true
-      die "the broker exited during startup (log: $logfile)"
-    fi
-    if [ $((SECONDS - began)) -ge "$start_timeout" ]; then
-      tail -n 40 "$logfile" >&2 || true
-      die "the broker did not serve within ${start_timeout}s (log: $logfile)"
-    fi
-    sleep 0.5
-  done
-  say "Kafka $version serves on 127.0.0.1:$port after $((SECONDS - began))s"
+  svc_wait_ready "Kafka $version on 127.0.0.1:$port" "$start_timeout" "$logfile" broker_alive serving
 }
 
-wait_gone() {
-  local pid="$1" limit="$2" began=$SECONDS
-  while [ -e "/proc/$pid" ]; do
-    if [ $((SECONDS - began)) -ge "$limit" ]; then return 1; fi
-    sleep 0.2
-  done
-}
-
-stop() {
-  local pid
-  if ! pid="$(broker_pid)"; then
-    say "no broker runs on port $port"
-    rm -f "$pidfile"
-    return 0
-  fi
-  kill -TERM "$pid"
-  if ! wait_gone "$pid" "$stop_timeout"; then
-    say "no controlled shutdown within ${stop_timeout}s; killing pid $pid"
-    kill -KILL "$pid" 2>/dev/null || true
-    wait_gone "$pid" 10 || die "pid $pid does not exit"
-  fi
-  rm -f "$pidfile"
-  say "stopped Kafka on port $port"
-}
+stop() { svc_stop "Kafka on port $port" "$pidfile" 'kafka\.Kafka ' "$stop_timeout"; }
 
 crash() {
   local pid
   pid="$(broker_pid)" || die "no broker runs on port $port"
   kill -KILL "$pid"
-  wait_gone "$pid" 10 || die "pid $pid does not exit"
+  svc_wait_gone "$pid" 10 || die "pid $pid does not exit"
   say "killed Kafka on port $port (pid $pid) with SIGKILL"
 }
 
-# One script at a time per port, so concurrent callers (tests, benchmarks) do not race a start.
 locked() {
-  mkdir -p "$run"
-  exec 9>"$run/kafka-$port.lock"
-  flock 9
+  svc_lock "$run/kafka-$port.lock"
   "$@"
 }
 

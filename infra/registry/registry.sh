@@ -46,6 +46,8 @@ die() {
   say "$*"
   exit 1
 }
+# shellcheck source=../lib/service.sh
+. "$here/../lib/service.sh"
 
 java_major() {
   "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1
@@ -92,18 +94,12 @@ fetch() {
   touch "$home/.complete"
 }
 
-registry_pid() {
-  [ -f "$pidfile" ] || return 1
-  local pid
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q 'quarkus-run\.jar' || return 1
-  printf '%s' "$pid"
-}
+registry_pid() { svc_pid "$pidfile" 'quarkus-run\.jar'; }
+registry_alive() { registry_pid >/dev/null; }
 
 answers() { curl -sf -o /dev/null --max-time 2 "$url/subjects"; }
 
-serving() { registry_pid >/dev/null && answers; }
+serving() { registry_alive && answers; }
 
 start() {
   fetch
@@ -112,57 +108,23 @@ start() {
     say "the registry already serves at $url (pid $(registry_pid))"
     return 0
   fi
-  if ! registry_pid >/dev/null; then
-    if answers; then die "127.0.0.1:$port is taken by another process"; fi
+  if ! registry_alive; then
+    if svc_port_open "$port"; then die "127.0.0.1:$port is taken by another process"; fi
     local java jar
     java="$(find_java)"
     jar="$(find "$home/app" -name quarkus-run.jar -print -quit)"
-    if [ -f "$logfile" ]; then mv -f "$logfile" "$logfile.previous"; fi
-    setsid nohup "$java" "-Xms$heap" "-Xmx$heap" -XX:+UseSerialGC -Djava.awt.headless=true \
-      -Dquarkus.http.host=127.0.0.1 "-Dquarkus.http.port=$port" \
-      -Dquarkus.management.host=127.0.0.1 "-Dquarkus.management.port=$management_port" \
-      -jar "$jar" >"$logfile" 2>&1 </dev/null 9>&- &
-    echo $! >"$pidfile"
-    say "started Apicurio Registry $version (pid $!), waiting for $url"
+    svc_launch "$pidfile" "$logfile" "$java" "-Xms$heap" "-Xmx$heap" -XX:+UseSerialGC \
+      -Djava.awt.headless=true -Dquarkus.http.host=127.0.0.1 "-Dquarkus.http.port=$port" \
+      -Dquarkus.management.host=127.0.0.1 "-Dquarkus.management.port=$management_port" -jar "$jar"
+    say "started Apicurio Registry $version (pid $(cat "$pidfile")), waiting for $url"
   fi
-  local began=$SECONDS
-  while ! serving; do
-    if ! registry_pid >/dev/null; then
-      tail -n 30 "$logfile" >&2 || true
-      die "the registry exited during startup (log: $logfile)"
-    fi
-    if [ $((SECONDS - began)) -ge "$start_timeout" ]; then
-      tail -n 30 "$logfile" >&2 || true
-      die "the registry did not answer within ${start_timeout}s (log: $logfile)"
-    fi
-    sleep 0.5
-  done
-  say "Apicurio Registry $version serves at $url after $((SECONDS - began))s"
+  svc_wait_ready "Apicurio Registry $version at $url" "$start_timeout" "$logfile" registry_alive serving
 }
 
-stop() {
-  local pid
-  if ! pid="$(registry_pid)"; then
-    say "no registry runs on port $port"
-    rm -f "$pidfile"
-    return 0
-  fi
-  kill -TERM "$pid"
-  local began=$SECONDS
-  while [ -e "/proc/$pid" ]; do
-    if [ $((SECONDS - began)) -ge "$stop_timeout" ]; then
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    sleep 0.2
-  done
-  rm -f "$pidfile"
-  say "stopped the registry on port $port"
-}
+stop() { svc_stop "the registry on port $port" "$pidfile" 'quarkus-run\.jar' "$stop_timeout"; }
 
 locked() {
-  mkdir -p "$run"
-  exec 9>"$run/registry-$port.lock"
-  flock 9
+  svc_lock "$run/registry-$port.lock"
   "$@"
 }
 
