@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import {
   SENTINEL_ETAG,
@@ -398,6 +399,42 @@ describe('JSON source over node:http (reference §6.2)', () => {
     expect(early.split('\r\n')[0]).toBe('HTTP/1.1 413 Payload Too Large');
     expect(collector.metrics().rejected).toMatchObject({ body_too_large: 1 });
     expect(collector.metrics().accepted).toBe(0);
+  });
+});
+
+describe('Expect: 100-continue on the JSON source', () => {
+  it('lets the client send the body after 100 Continue and answers 204', async () => {
+    const { events, url } = await start();
+    const { port } = new URL(url);
+    const body = JSON.stringify({
+      session_id: '0:is8tiwk4:XLEUVj9hA6AXRUOp2zuIdUpaeFOC~7AU',
+      event_id: 'continued',
+      is_new_party: false,
+      is_new_session: false,
+      client_timestamp_iso: '2016-08-24T13:29:39.412Z',
+    });
+    const transcript = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let received = '';
+      socket.setEncoding('latin1');
+      socket.on('error', reject);
+      socket.on('data', (chunk: string) => {
+        received += chunk;
+        if (received.startsWith('HTTP/1.1 100 Continue\r\n\r\n') && !received.includes('204')) {
+          if (received.length === 'HTTP/1.1 100 Continue\r\n\r\n'.length) socket.write(body);
+        }
+        if (received.includes('HTTP/1.1 204')) socket.end();
+      });
+      socket.on('close', () => {
+        resolve(received);
+      });
+      socket.write(
+        `POST /json-event?p=0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nExpect: 100-continue\r\n\r\n`,
+      );
+    });
+    expect(transcript).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 204 No Content/);
+    await until(() => events.length === 1);
+    expect(events[0]!.eventId).toBe('continued');
   });
 });
 
