@@ -1,3 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import maxmind, { type CityResponse } from 'maxmind';
 import { describe, expect, it } from 'vitest';
 import { createMapper } from './create-mapper';
 import { ip2geo, openGeoIpDatabase } from './geo-ip';
@@ -5,6 +9,7 @@ import { MappingError } from './mapping-error';
 import { cookie } from './sources';
 import { browserEvent, jsonEvent } from './test-support/events';
 import { testGeoDatabase } from './test-support/geo-database';
+import { writeMmdb } from './test-support/mmdb-writer';
 import { evaluate, oneField } from './test-support/harness';
 
 const geoIpDatabase = testGeoDatabase();
@@ -126,5 +131,29 @@ describe('ip2geo() with a database of unexpected shape', () => {
     expect(read(geo.subdivisionCodes())).toEqual(['NH']);
     expect(read(geo.subdivisionIds())).toEqual([5]);
     expect(read(geo.anonymousProxy())).toBe(false);
+  });
+});
+
+describe('ip2geo() with the maxmind package', () => {
+  it("accepts maxmind's Reader (which can watch and reload the file) as the database", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tributary-mmdb-'));
+    try {
+      const file = join(dir, 'City.mmdb');
+      await writeFile(
+        file,
+        writeMmdb([
+          {
+            network: '81.2.69.0/24',
+            data: { country: { iso_code: 'GB', geoname_id: 1, names: { en: 'United Kingdom' } } },
+          },
+        ]),
+      );
+      const reader = await maxmind.open<CityResponse>(file);
+      expect(evaluate(ip2geo().countryCode(), browserEvent(), { geoIpDatabase: reader })).toBe(
+        'GB',
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
