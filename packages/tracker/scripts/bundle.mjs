@@ -12,14 +12,14 @@ export function gzipSize(text) {
   return gzipSync(Buffer.from(text), { level: 9 }).length;
 }
 
-const INTERNAL_PROPERTIES = new RegExp(
+export const INTERNAL_PROPERTIES = new RegExp(
   '^(' +
     [
       // TrackerOptions and the feature options
       'endpoint|features|autoPageView|cookieless|partyCookie|sessionCookie|partyTimeout',
       'sessionTimeout|cookieDomain|eventTimeout|randomBytes|batchEndpoint|maxQueue|maxBatch',
       'storageKey|retryDelay|maxRetryDelay|respectDoNotTrack|respectGlobalPrivacyControl',
-      'initial|eventType',
+      'initial|eventType|window|storage|hash|timeout',
       // TrackerContext
       'tracker|options|send|save|setCookie|queue|pump|remove|batchSize|transport|retry|changed|pending',
       // TrackedEvent fields that no public object shares

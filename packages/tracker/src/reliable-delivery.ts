@@ -63,16 +63,33 @@ export interface ReliableDeliveryOptions {
  */
 export function reliableDelivery(options: ReliableDeliveryOptions = {}): TrackerFeature {
   return (context) => {
-    const { window: w, endpoint, queue } = context;
+    const { window: w, queue } = context;
     const d = w.document;
     const prefix = options.storageKey ?? '_dvq';
     const own = prefix + Math.random().toString(36).slice(2);
     const batchUrl = options.batchEndpoint;
     const doFetch = options.fetch ?? w.fetch.bind(w);
-    const base = options.retryDelay ?? 1e3;
+    // Requests the browser may finish after the page is gone; cross-origin without CORS headers.
+    const init = { keepalive: true, mode: 'no-cors' } as const;
+    const transport = context.transport;
+    const flush = (): void => {
+      // The page is going away or may be frozen: hand what waits (but the request in flight) to
+      // the browser, which delivers beacons and keepalive requests after the page is gone.
+      const rest = queue.slice(inFlight);
+      while (rest[0]) {
+        const batch = rest.splice(0, context.batchSize);
+        const queries = batch.map((item) => item[0]);
+        const done = (): void => {
+          context.remove(batch);
+        };
+        if (batchUrl) {
+          if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries))) done();
+        } else doFetch(context.endpoint + '?' + queries[0]!, init).then(done, () => undefined);
+      }
+    };
     let storage: Storage | undefined;
     let attempt = 0;
-    let retry: ReturnType<typeof setTimeout> | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let resume: (() => void) | undefined;
     let inFlight = 0;
 
@@ -87,61 +104,37 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       }
     };
     context.retry = (next) => {
-      const go = (): void => {
-        clearTimeout(retry);
-        resume = undefined;
-        next();
-      };
-      resume = go;
-      retry = setTimeout(
-        go,
-        Math.min(options.maxRetryDelay ?? 6e4, base * 2 ** attempt++) * (0.5 + Math.random() / 2),
+      timer = setTimeout(
+        (resume = () => {
+          clearTimeout(timer);
+          resume = undefined;
+          next();
+        }),
+        Math.min(options.maxRetryDelay ?? 6e4, (options.retryDelay ?? 1e3) * 2 ** attempt++) *
+          (0.5 + Math.random() / 2),
       );
     };
-    const post = (queries: string[], callback: (ok: boolean) => void): void => {
-      doFetch(batchUrl!, {
-        method: 'POST',
-        body: encodeEventBatch(queries),
-        keepalive: true,
-        mode: 'no-cors',
-      }).then(
-        // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
-        (response) => {
-          callback(response.ok || response.type == 'opaque');
-        },
-        () => {
-          callback(false);
-        },
-      );
-    };
-    const transport = context.transport;
     context.batchSize = batchUrl ? (options.maxBatch ?? 50) : 1;
     context.transport = (queries, callback) => {
       inFlight = queries.length;
-      (batchUrl ? post : transport)(queries, (ok) => {
+      const end = (ok: boolean): void => {
         inFlight = 0;
         if (ok) attempt = 0;
         callback(ok);
-      });
+      };
+      if (batchUrl)
+        doFetch(batchUrl, { ...init, method: 'POST', body: encodeEventBatch(queries) }).then(
+          // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
+          (response) => {
+            end(response.ok || response.type == 'opaque');
+          },
+          () => {
+            end(false);
+          },
+        );
+      else transport(queries, end);
     };
-    // The page is going away or may be frozen: hand what waits (but the request in flight) to the
-    // browser, which delivers beacons and keepalive requests after the page is gone.
-    context.flush = () => {
-      const rest = queue.slice(inFlight);
-      for (let i = 0; i < rest.length; i += context.batchSize) {
-        const batch = rest.slice(i, i + context.batchSize);
-        const queries = batch.map((item) => item[0]);
-        if (batchUrl) {
-          if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries))) context.remove(batch);
-        } else
-          doFetch(endpoint + '?' + queries[0]!, { keepalive: true, mode: 'no-cors' }).then(
-            () => {
-              context.remove(batch);
-            },
-            () => undefined,
-          );
-      }
-    };
+    context.flush = flush;
 
     try {
       storage = options.storage ?? w.localStorage;
@@ -157,9 +150,9 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       // No usable storage: memory only.
     }
     context.changed();
-    w.addEventListener('pagehide', context.flush);
+    w.addEventListener('pagehide', flush);
     d.addEventListener('visibilitychange', () => {
-      if (d.visibilityState == 'hidden') context.flush();
+      if (d.visibilityState == 'hidden') flush();
     });
     w.addEventListener('online', () => {
       attempt = 0;

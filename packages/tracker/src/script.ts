@@ -22,8 +22,8 @@ type Globals = Window & typeof globalThis & { tributary?: TributaryGlobal; divol
 export function startScript(w: Globals): void {
   const script = w.document.currentScript as HTMLScriptElement | null;
   if (w.tributary || !script) return;
-  const data = (name: string): string | undefined =>
-    script.getAttribute('data-' + name) ?? undefined;
+  // `data-party-cookie` is `dataset.partyCookie`.
+  const data = (name: string): string | undefined => script.dataset[name];
   const flag = (name: string): boolean => (data(name) ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
   const base = url.replace(/[?].*/, '').replace(/[^/]*$/, '');
@@ -48,14 +48,14 @@ export function startScript(w: Globals): void {
   const tracker: TributaryGlobal = createTracker({
     endpoint: data('endpoint') ?? base + 'csc-event',
     features,
-    autoPageView: data('auto-page-view') != 'false',
+    autoPageView: data('autoPageView') != 'false',
     cookieless: flag('cookieless'),
     pageViewId,
-    partyCookie: data('party-cookie'),
-    sessionCookie: data('session-cookie'),
-    cookieDomain: data('cookie-domain'),
-    partyTimeout: +data('party-timeout')! || undefined,
-    sessionTimeout: +data('session-timeout')! || undefined,
+    partyCookie: data('partyCookie'),
+    sessionCookie: data('sessionCookie'),
+    cookieDomain: data('cookieDomain'),
+    partyTimeout: +data('partyTimeout')! || undefined,
+    sessionTimeout: +data('sessionTimeout')! || undefined,
   });
   if (consent) tracker.consent = consent;
   w.tributary = tracker;

@@ -1,8 +1,6 @@
 import type { EventMap, SignalArgs, UntypedEvents } from '@tributary/schema';
 import {
-  createEventId,
-  createIdentifier,
-  createPageViewId,
+  createUniquePart,
   encodeEventFields,
   type JsonValue,
   type RandomBytes,
@@ -185,9 +183,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const lifetimes = [options.partyTimeout ?? 63072000, options.sessionTimeout ?? 1800];
   const read = (index: number): string | undefined => {
     try {
-      return cookieless
-        ? undefined
-        : new RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
+      if (!cookieless) return new RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
     } catch {
       // A sandboxed document throws on cookie access: carry on with ids in memory.
       cookieless = true;
@@ -196,12 +192,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
   let last = now();
   // Both ids of a page load carry the time the tag started, as with divolte.js.
-  const newId = (): string => createIdentifier({ timestamp: last, randomBytes: random });
+  // (createIdentifier and createPageViewId spelled out: a bundle spares their option objects.)
+  const newId = (): string => '0:' + Math.trunc(last).toString(36) + ':' + createUniquePart(random);
   // Party and session: ids, and whether the next event is the first with each.
-  const ids = [read(0), read(1)];
-  const fresh: [boolean, boolean] = [!ids[0], !ids[1]];
-  let partyId = ids[0] ?? newId();
-  let sessionId = ids[1] ?? newId();
+  const fresh = [!read(0), !read(1)];
+  let partyId = read(0) ?? newId();
+  let sessionId = read(1) ?? newId();
   let serverPageViewId = options.pageViewId;
   let pageViewId = '';
   let counter = 0;
@@ -212,7 +208,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   // divolte.js's strict FIFO: one request in flight, 1×1 images; failures are dropped unless a
   // feature sets `retry`.
   const queue: QueueItem[] = [];
-  let busy = false;
+  let busy: boolean | undefined;
   const pump = (): void => {
     if (!busy && queue[0]) {
       busy = true;
@@ -252,7 +248,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
 
   const newPageView = (): void => {
-    pageViewId = serverPageViewId ?? createPageViewId(random);
+    pageViewId = serverPageViewId ?? '0:' + createUniquePart(random);
     serverPageViewId = undefined;
     counter = 0;
     // After an in-page navigation the previous address is the referrer, as for a page load.
@@ -276,7 +272,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     }
     last = time;
     context.save();
-    const eventId = createEventId(pageViewId, counter++);
+    const eventId = pageViewId + (counter++).toString(16);
     const { screen } = w;
     const query = encodeEventFields([
       partyId,
@@ -284,8 +280,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       pageViewId,
       eventId,
       time,
-      fresh[0],
-      fresh[1],
+      fresh[0]!,
+      fresh[1]!,
       w.location.href,
       referrer,
       screen.availWidth,
@@ -315,20 +311,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     signal: signal as Tracker<TEvents>['signal'],
     whenCommitted(callback, timeoutMs) {
       // Run apart from delivery, so that a throwing callback cannot stall the queue.
-      let fire = (): void => {
-        fire = () => undefined;
-        setTimeout(callback);
+      let timer: unknown;
+      const fire = (): void => {
+        timer ||= setTimeout(callback);
       };
-      waiters.push([
-        signalled,
-        () => {
-          fire();
-        },
-      ]);
-      if (timeoutMs !== undefined)
-        setTimeout(() => {
-          fire();
-        }, timeoutMs);
+      waiters.push([signalled, fire]);
+      if (timeoutMs !== undefined) setTimeout(fire, timeoutMs);
       check();
     },
     flush: () => {
@@ -343,8 +331,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     get pageViewId() {
       return pageViewId;
     },
-    isNewPartyId: fresh[0],
-    isFirstInSession: fresh[1],
+    isNewPartyId: fresh[0]!,
+    isFirstInSession: fresh[1]!,
     isServerPageView: !!serverPageViewId,
   };
 
@@ -362,12 +350,15 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     remove,
     batchSize: 1,
     // A 1×1 image needs no CORS; it loads when the collector answers with an image, and counts as
-    // failed on an error or when `eventTimeout` passes first.
+    // failed on an error or when `eventTimeout` passes first. Only the first outcome counts.
     transport: (queries, callback) => {
       const image = new w.Image();
-      let end = (ok: boolean): void => {
-        end = () => undefined;
-        callback(ok);
+      let done: boolean | undefined;
+      const end = (ok: boolean): void => {
+        if (!done) {
+          done = true;
+          callback(ok);
+        }
       };
       setTimeout(end, options.eventTimeout ?? 750, false);
       image.onload = image.onerror = (event) => {
@@ -379,8 +370,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     flush: () => undefined,
     save: (drop) => {
       saved = !cookieless;
-      [partyId, sessionId].forEach((id, index) => {
-        if (saved)
+      if (saved)
+        [partyId, sessionId].forEach((id, index) => {
           d.cookie =
             names[index]! +
             '=' +
@@ -390,7 +381,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
             ';SameSite=Lax' +
             (w.location.protocol == 'https:' ? ';Secure' : '') +
             (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
-      });
+        });
     },
   };
   for (const feature of options.features ?? []) feature(context);
