@@ -31,8 +31,13 @@ function encodeNumber(n: number): string {
     : 'j' + json + '!';
 }
 
-// One record of a plain JSON value, without its property name.
-function encodeValue(value: JsonValue): string {
+// A reviver for JSON.parse, which calls it bottom-up: the members of an array or object it sees are
+// already records, so each value becomes its record (without its property name).
+function encodeValue(
+  this: unknown,
+  _key: string,
+  value: string | number | boolean | null | string[] | Record<string, string>,
+): string {
   return typeof value == 'string'
     ? 's' + escape(value) + '!'
     : typeof value == 'number'
@@ -44,13 +49,10 @@ function encodeValue(value: JsonValue): string {
         : value === null
           ? 'n'
           : Array.isArray(value)
-            ? 'a' + value.map(encodeValue).join('') + '.'
+            ? 'a' + value.join('') + '.'
             : '(' +
               Object.keys(value)
-                .map((key) => {
-                  const record = encodeValue(value[key]!);
-                  return record[0]! + escape(key) + '!' + record.slice(1);
-                })
+                .map((key) => value[key]![0]! + escape(key) + '!' + value[key]!.slice(1))
                 .join('') +
               ')';
 }
@@ -71,7 +73,7 @@ export function encodeMincode(value: unknown): string | undefined {
   } catch (cause) {
     throw new SchemaError('unencodable_value', 'No JSON form: ' + String(cause), { cause });
   }
-  return json === undefined ? undefined : encodeValue(JSON.parse(json) as JsonValue);
+  return json === undefined ? undefined : (JSON.parse(json, encodeValue) as string);
 }
 
 const JSON_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
