@@ -164,4 +164,20 @@ describe('adapters over real HTTP', () => {
       body_too_large: 1,
     });
   });
+
+  it('fetch handler: header names that are Object.prototype keys stay plain headers', async () => {
+    const { collector, events } = collect('/');
+    const headers = new Headers();
+    headers.append('__proto__', 'y');
+    headers.append('constructor', 'x');
+    const response = await collector.fetch(
+      new Request(pixelUrl('http://collector.test', trackedEvent()), { headers }),
+    );
+    expect(response.status).toBe(200);
+    await until(() => events.length === 1);
+    const received = events[0]!.request.headers;
+    expect(Object.getPrototypeOf(received)).toBe(Object.prototype);
+    expect(Object.entries(received)).toContainEqual(['constructor', ['x']]);
+    expect(Object.entries(received)).toContainEqual(['__proto__', ['y']]);
+  });
 });
