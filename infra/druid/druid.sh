@@ -13,7 +13,7 @@
 #
 # Environment (all optional):
 #   DRUID_VERSION          33.0.0 (see docs/druid.md for why not newer)
-#   DRUID_START_TIMEOUT    180 (seconds until every service is healthy)
+#   DRUID_START_TIMEOUT    300 (seconds until every service is healthy; CI starts Druid beside a build)
 #   DRUID_STOP_TIMEOUT     30
 #   TRIBUTARY_INFRA_CACHE  <repo>/.infra-cache (git-ignored); jars, data, pids and logs live here
 #   JAVA                   java (Java 17); JAVAC, JAR likewise
@@ -26,7 +26,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 version="${DRUID_VERSION:-33.0.0}"
-start_timeout="${DRUID_START_TIMEOUT:-180}"
+start_timeout="${DRUID_START_TIMEOUT:-300}"
 stop_timeout="${DRUID_STOP_TIMEOUT:-30}"
 cache="${TRIBUTARY_INFRA_CACHE:-$repo/.infra-cache}"
 java="${JAVA:-java}"
