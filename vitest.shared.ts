@@ -1,7 +1,9 @@
 import { defineProject } from 'vitest/config';
 
 /** Conditions that make workspace packages resolve to their TypeScript sources in tests. */
-const sourceConditions = ['@tributary/source', 'module', 'node', 'import', 'default'];
+// Not `import`/`module`: Vitest hands these to Node as --conditions, and with require(esm) (Node ≥ 20.19)
+// CommonJS dependencies would then load ESM builds (Express's router breaks on is-promise).
+const sourceConditions = ['@tributary/source', 'node', 'default'];
 
 /** The per-package Vitest project: runs `*.test.ts` and type-checks `*.test-d.ts`. */
 export function definePackageProject(name: string) {
