@@ -49,6 +49,8 @@ export async function buildScript() {
       passes: 3,
       unsafe: true,
       unsafe_arrows: true,
+      unsafe_comps: true,
+      unsafe_methods: true,
       pure_getters: true,
       hoist_funs: true,
     },

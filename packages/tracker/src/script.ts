@@ -1,4 +1,4 @@
-import { createConsent, type Consent } from './consent';
+import { createConsent, type Consent, type ConsentOptions } from './consent';
 import { trackNavigation } from './navigation';
 import { trackOutboundLinks } from './outbound-links';
 import { reliableDelivery } from './reliable-delivery';
@@ -26,7 +26,8 @@ export function startScript(w: Globals): void {
   const data = (name: string): string | undefined => script.dataset[name];
   const flag = (name: string): boolean => (data(name) ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
-  const base = url.replace(/[?].*/, '').replace(/[^/]*$/, '');
+  // The directory: without the file name and its query.
+  const base = url.replace(/[^/?]*(\?.*)?$/, '');
   const consentMode = data('consent');
   const spa = data('spa');
   const batch = data('batch');
@@ -34,7 +35,8 @@ export function startScript(w: Globals): void {
   const consent =
     consentMode &&
     createConsent({
-      pending: consentMode == 'drop' ? 'drop' : 'queue',
+      // `data-consent="drop"` drops while pending; any other value queues.
+      pending: consentMode as ConsentOptions['pending'],
       respectDoNotTrack: flag('dnt'),
       respectGlobalPrivacyControl: flag('gpc'),
     });

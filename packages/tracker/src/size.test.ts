@@ -8,8 +8,8 @@ import { buildScript, bundleEsm, CORE_ENTRY, gzipSize } from '../scripts/bundle.
  * a change that makes the tag bigger fails here. For reference: divolte.js 4,251 B, Plausible
  * 2,626 B (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 3900;
-const CORE_CEILING = 2500;
+const SCRIPT_CEILING = 3660;
+const CORE_CEILING = 2320;
 
 describe('size', () => {
   it(`dist/tributary.js with every feature stays within ${SCRIPT_CEILING} B gzip`, async () => {
