@@ -108,6 +108,15 @@ describe('createKafkaSink', () => {
     expect(sequences(delivered)).toEqual(range(0, 110));
   });
 
+  it('keeps write order through a long queue drained in small batches', async () => {
+    const { kafka, delivered } = fakeKafka();
+    const s = sink(kafka, { maxBufferedRecords: 12_000, batchSize: 100 });
+    await s.write(makeRecords(0, 12_000));
+    await s.write(makeRecords(12_000, 50));
+    await s.close();
+    expect(sequences(delivered)).toEqual(range(0, 12_050));
+  });
+
   it('rejects a batch with an unencodable or oversized record and accepts none of it', async () => {
     const { kafka, delivered } = fakeKafka();
     const s = sink(kafka, { maxRecordBytes: 1000 });

@@ -104,8 +104,10 @@ export interface KafkaSinkOptions<TRecord> {
    */
   readonly lingerMs?: number;
   /**
-   * The bounded buffer, in records: `write` waits (backpressure) while it is full.
-   * @default 20000
+   * The bounded buffer, in records: `write` waits (backpressure) while it is full. A small
+   * multiple of `batchSize` keeps one batch in flight and the next one ready; larger buffers only
+   * add garbage-collection work.
+   * @default 5000
    */
   readonly maxBufferedRecords?: number;
   /**
@@ -248,7 +250,10 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   let closed: Promise<void> | null = null;
 
   // The buffer: records accepted and not yet sent; `inFlight` is the batch being sent.
+  // A queue: `buffer[head..]` waits; the consumed prefix is dropped in bulk, not per batch.
   let buffer: EncodedRecord[] = [];
+  let head = 0;
+  const bufferedCount = () => buffer.length - head;
   let bufferedBytes = 0;
   let inFlight: EncodedRecord[] = [];
   let firstBufferedAt = 0;
@@ -367,18 +372,19 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         return;
       }
       if (
-        buffer.length >= settings.maxBufferedRecords ||
+        bufferedCount() >= settings.maxBufferedRecords ||
         bufferedBytes >= settings.maxBufferedBytes
       ) {
         await roomFreed.wait();
         continue;
       }
       const record = encoded[index++]!;
-      if (buffer.length === 0) firstBufferedAt = performance.now();
+      if (bufferedCount() === 0) firstBufferedAt = performance.now();
       buffer.push(record);
       bufferedBytes += record.value.length + (record.key?.length ?? 0);
       accepted += 1;
-      if (buffer.length === 1 || buffer.length >= settings.batchSize) wakeSender.notify();
+      const waiting = bufferedCount();
+      if (waiting === 1 || waiting === settings.batchSize) wakeSender.notify();
     }
   }
 
@@ -394,17 +400,25 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   function takeBatch(): EncodedRecord[] {
     let count = 0;
     let bytes = 0;
-    while (count < buffer.length && count < settings.batchSize) {
-      const record = buffer[count]!;
+    const available = bufferedCount();
+    while (count < available && count < settings.batchSize) {
+      const record = buffer[head + count]!;
       const size = record.value.length + (record.key?.length ?? 0);
       if (count > 0 && bytes + size > settings.batchBytes) break;
       bytes += size;
       count += 1;
     }
-    const batch = count === buffer.length ? buffer : buffer.slice(0, count);
-    buffer = count === buffer.length ? [] : buffer.slice(count);
+    const batch = buffer.slice(head, head + count);
+    head += count;
+    if (head === buffer.length) {
+      buffer = [];
+      head = 0;
+    } else if (head >= 4096 && head * 2 >= buffer.length) {
+      buffer = buffer.slice(head);
+      head = 0;
+    }
     bufferedBytes -= bytes;
-    if (buffer.length > 0) firstBufferedAt = performance.now();
+    if (bufferedCount() > 0) firstBufferedAt = performance.now();
     return batch;
   }
 
@@ -512,8 +526,9 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   /** Moves the failed batch and everything buffered behind it to the spool, in order. */
   async function spill(batch: EncodedRecord[]): Promise<void> {
     state = 'spooling';
-    const rest = buffer;
+    const rest = buffer.slice(head);
     buffer = [];
+    head = 0;
     bufferedBytes = 0;
     const records = rest.length === 0 ? batch : batch.concat(rest);
     logger.warn('kafka-sink: the broker stays unreachable; spooling to disk', {
@@ -578,11 +593,11 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         continue;
       }
       if (stopping) return;
-      if (buffer.length === 0) {
+      if (bufferedCount() === 0) {
         await wakeSender.wait();
         continue;
       }
-      if (buffer.length < settings.batchSize && flushTarget <= settled) {
+      if (bufferedCount() < settings.batchSize && flushTarget <= settled) {
         const wait = firstBufferedAt + settings.lingerMs - performance.now();
         if (wait > 0) {
           await Promise.race([wakeSender.wait(), delay(wait)]);
@@ -625,7 +640,7 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   function metrics(): KafkaSinkMetrics {
     return {
       ...counters,
-      buffered: buffer.length + inFlight.length,
+      buffered: bufferedCount() + inFlight.length,
       spoolBytes: spool?.bytes ?? 0,
       state,
       sendLatency: latency.summary(),
@@ -689,7 +704,7 @@ function resolveOptions<TRecord>(options: KafkaSinkOptions<TRecord>): Resolved {
     batchSize: positive('batchSize', options.batchSize, 2000),
     batchBytes: positive('batchBytes', options.batchBytes, 900_000),
     lingerMs: options.lingerMs ?? 5,
-    maxBufferedRecords: positive('maxBufferedRecords', options.maxBufferedRecords, 20_000),
+    maxBufferedRecords: positive('maxBufferedRecords', options.maxBufferedRecords, 5000),
     maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, 16 * 1024 * 1024),
     maxRecordBytes: positive('maxRecordBytes', options.maxRecordBytes, 1_000_000),
     retryInitialMs: positive('retry.initialMs', options.retry?.initialMs, 100),

@@ -17,7 +17,7 @@ export const testRecord = defineRecord({
 });
 export type TestRecord = InferRecord<typeof testRecord>;
 
-/** The `index`-th record of a run: ~400 bytes of Avro, keyed by one of `parties` party ids. */
+/** The `index`-th record of a run: 400 bytes of Avro (within a few), keyed by one of `parties` party ids. */
 export function makeRecord(
   index: number,
   parties = 50,
@@ -37,7 +37,7 @@ export function makeRecord(
       location: index % 3 === 0 ? null : `https://shop.example/p/${index}?utm=test`,
       firstInSession: index % 7 === 0,
       parameters: { sku: `sku-${index % 1000}`, q: 'ä€😀' },
-      padding: 'x'.repeat(280),
+      padding: 'x'.repeat(312),
     },
   };
 }
