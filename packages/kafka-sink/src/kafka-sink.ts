@@ -12,7 +12,7 @@ import { createAvroValueCodec, type AvroValueCodec } from './avro-value-codec';
 import { KafkaSinkError } from './kafka-sink-error';
 import { registerSchema, type FetchLike } from './register-schema';
 import { LatencyRecorder, type LatencySummary } from './internal/latency';
-import { Spool, type EncodedRecord } from './internal/spool';
+import { Spool, type EncodedRecord, type SpoolChunk } from './internal/spool';
 
 /**
  * The value framing: `naked` Avro (Divolte's default), Confluent framing with a fixed schema id
@@ -560,7 +560,16 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
    */
   async function replay(): Promise<boolean> {
     while (state === 'spooling') {
-      const chunk = await spool!.next(settings.batchSize);
+      let chunk: SpoolChunk | null;
+      try {
+        chunk = await spool!.next(settings.batchSize);
+      } catch (error) {
+        // A disk error while reading: the data stays where it is; try again after a pause.
+        logger.error('kafka-sink: reading the spool failed', { error: describeError(error) });
+        if (isClosing()) return false;
+        await backoff();
+        continue;
+      }
       // An append may have started while `next` finished; its records must go out before new ones.
       if (chunk === null && spool!.hasData) continue;
       if (chunk === null) {
@@ -582,7 +591,14 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
         }
       }
       counters.replayed += chunk.records.length;
-      await chunk.commit();
+      try {
+        await chunk.commit();
+      } catch (error) {
+        // Delivered but not marked: a later read sends the chunk again (at least once, never lost).
+        logger.error('kafka-sink: recording replay progress failed', {
+          error: describeError(error),
+        });
+      }
       progress.notify();
     }
     return true;
