@@ -5,7 +5,9 @@ import { createKafkaSink } from '@tributary/kafka-sink';
 import { tributaryEventRecord, type Sink, type TributaryEventRecord } from '@tributary/schema';
 
 /** Builds a Kafka sink from `KAFKA_BROKERS`, `KAFKA_TOPIC` and `DATA_DIR` (for the spool). */
-export async function createKafkaSinkFromEnv(env: NodeJS.ProcessEnv): Promise<Sink<TributaryEventRecord>> {
+export async function createKafkaSinkFromEnv(
+  env: NodeJS.ProcessEnv,
+): Promise<Sink<TributaryEventRecord>> {
   const brokers = (env.KAFKA_BROKERS ?? '').split(',').filter(Boolean);
   const topic = env.KAFKA_TOPIC ?? 'tributary';
   const kafka = new Kafka({ clientId: 'tributary-quickstart', brokers, logLevel: logLevel.WARN });

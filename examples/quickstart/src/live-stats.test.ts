@@ -14,8 +14,9 @@ describe('live stats', () => {
   it('counts per minute within the window and ranks pages, browsers and referrers', () => {
     let now = Date.UTC(2026, 10, 28, 12, 0, 30);
     const stats = createLiveStats({ clock: () => now, windowMinutes: 3 });
-    const add = (fields: Partial<TributaryEventRecord>) =>
+    const add = (fields: Partial<TributaryEventRecord>): void => {
       stats.add({ ...base, timestamp: now, ...fields } as TributaryEventRecord);
+    };
     add({});
     add({
       location: 'https://shop.example/b',

@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { createCollector, type Collector } from '@tributary/collector';
 import { createFileSink, type FileSink } from '@tributary/file-sink';
 import { createTributaryEventMapper, type RecordMapper } from '@tributary/mapping';
-import type { ClickEvent, Logger, Sink, SinkRecord, TributaryEventRecord } from '@tributary/schema';
+import {
+  tributaryEventRecord,
+  type ClickEvent,
+  type Logger,
+  type Sink,
+  type SinkRecord,
+  type TributaryEventRecord,
+} from '@tributary/schema';
 import { shopEvents } from './events';
 import { createLiveStats } from './live-stats';
 
@@ -78,10 +85,12 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   let invalidCustomEvents = 0;
 
   const mapper = createTributaryEventMapper({
-    onError: (issues) => logger.warn('mapping failed', { issues }),
+    onError: (issues) => {
+      logger.warn('mapping failed', { issues });
+    },
   });
-  const fileSink = createFileSink({
-    schema: mapper.type.schema() as never,
+  const fileSink: FileSink<TributaryEventRecord> = createFileSink({
+    schema: tributaryEventRecord,
     workingDirectory: join(options.dataDir, 'working'),
     publishDirectory: join(options.dataDir, 'published'),
     rollEveryMs: options.rollEveryMs ?? 60_000,
@@ -89,7 +98,7 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
     syncEveryMs: options.syncEveryMs ?? 1000,
     prefix: 'quickstart',
     logger,
-  }) as FileSink<TributaryEventRecord>;
+  });
   await fileSink.open();
   const sinks = [
     { name: 'file', sink: fileSink as Sink<TributaryEventRecord> },
@@ -224,14 +233,18 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' }).end(body);
   }
 
-  const statsTimer = setInterval(() => broadcast('stats', live.snapshot()), 2000);
+  const statsTimer = setInterval(() => {
+    broadcast('stats', live.snapshot());
+  }, 2000);
   statsTimer.unref();
 
   const port = options.port ?? 8290;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve());
+    server.listen(port, host, () => {
+      resolve();
+    });
   });
   const address = server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
@@ -247,7 +260,11 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
         clearInterval(statsTimer);
         await collector.close();
         for (const response of listeners) response.end();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        });
         for (const { sink } of sinks) await sink.close();
       })();
       return closed;

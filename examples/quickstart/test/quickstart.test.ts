@@ -69,8 +69,8 @@ describe('the quickstart, driven by Chromium', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await quickstart?.close();
+    await (browser as Browser | undefined)?.close();
+    await (quickstart as Quickstart | undefined)?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -146,7 +146,7 @@ describe('the quickstart server', () => {
         /text\/html/,
       );
       expect((await fetch(`${quickstart.url}nope.txt`)).status).toBe(404);
-      expect((await fetch(`${quickstart.url}`, { method: 'DELETE' })).status).toBe(405);
+      expect((await fetch(quickstart.url, { method: 'DELETE' })).status).toBe(405);
       const metrics = await (await fetch(`${quickstart.url}metrics`)).text();
       expect(metrics).toMatch(/^tributary_collector_/m);
       expect(metrics).toContain('tributary_mapping_events_total{outcome="mapped"} 0');
@@ -154,7 +154,7 @@ describe('the quickstart server', () => {
       const controller = new AbortController();
       const stream = await fetch(`${quickstart.url}live/stream`, { signal: controller.signal });
       const reader = stream.body!.getReader();
-      const { value } = await reader.read();
+      const { value } = (await reader.read()) as { value: Uint8Array };
       expect(new TextDecoder().decode(value)).toMatch(/^event: stats\ndata: \{"total":0/);
       controller.abort();
     } finally {

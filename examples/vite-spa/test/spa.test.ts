@@ -71,8 +71,9 @@ describe('the tracker bundled into a Vite SPA', () => {
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await (browser as Browser | undefined)?.close();
+    const running = server as Server | undefined;
+    if (running) await new Promise((resolve) => running.close(resolve));
     if (outDir) await rm(outDir, { recursive: true, force: true });
   });
 
