@@ -15,7 +15,8 @@ import {
   kafkaManaged,
   kafkaSh,
   kafkaUp,
-  brokers,
+  crashKafkaSh,
+  crashPort,
   registryUp,
   registryUrl,
   type Consumed,
@@ -248,22 +249,32 @@ describeWith(
   },
 );
 
+// On its own broker (started here with infra/kafka/kafka.sh, stopped at the end), so killing it
+// does not disturb other suites that use the main broker at the same time.
 describeWith(
-  'a Kafka broker managed by infra/kafka/kafka.sh',
-  kafkaManaged,
+  'a Kafka broker (the crash test starts its own with infra/kafka/kafka.sh)',
+  kafkaUp,
   'kafka-sink when the broker crashes',
   () => {
+    beforeAll(async () => {
+      await crashKafkaSh('start');
+    }, 180_000);
+    afterAll(async () => {
+      await crashKafkaSh('stop');
+    }, 60_000);
+
     it('kill -9 of the broker mid-stream, then a restart: every accepted record arrives (duplicates counted)', async () => {
-      const topic = await createTopic(kafka, 'broker-crash');
-      const directory = join(spoolRoot, 'crash');
+      const crashBrokers = [`127.0.0.1:${crashPort}`];
       const crashKafka = new Kafka({
         clientId: 'crash',
-        brokers,
+        brokers: crashBrokers,
         logLevel: logLevel.NOTHING,
         connectionTimeout: 500,
         requestTimeout: 3000,
         retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
       });
+      const topic = await createTopic(crashKafka, 'broker-crash');
+      const directory = join(spoolRoot, 'crash');
       const sink = createKafkaSink({
         kafka: crashKafka,
         topic,
@@ -292,12 +303,12 @@ describeWith(
       try {
         await until(() => sink.metrics().sent >= 3000, 30_000);
         expect(sink.metrics().sent).toBeGreaterThanOrEqual(3000);
-        await kafkaSh('kill');
+        await crashKafkaSh('kill');
         // The broker stays dead past spool.afterMs: records buffer, then spill to disk.
         await until(() => sink.metrics().spooled > 0, 20_000);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       } finally {
-        await kafkaSh('start');
+        await crashKafkaSh('start');
       }
       await until(() => sink.metrics().state === 'online', 30_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -307,7 +318,7 @@ describeWith(
       const metrics = sink.metrics();
       expect(metrics.spooled).toBeGreaterThan(0);
       expect(metrics.replayed).toBe(metrics.spooled);
-      const consumed = await consumeWithKcat(topic);
+      const consumed = await consumeWithKcat(topic, crashBrokers);
       const { duplicates } = expectDelivered(consumed, accepted);
       console.info(
         `broker crash: ${accepted.length} accepted, ${consumed.length} consumed, ${duplicates} duplicates; ` +

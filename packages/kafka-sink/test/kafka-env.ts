@@ -173,12 +173,15 @@ async function consumeOnce(
  * Reads a whole topic with Debian's kcat (librdkafka), framing each record as
  * `<key length>\n<value length>\n<timestamp>\n<partition>\n<offset>\n<key><value>`.
  */
-export async function consumeWithKcat(topic: string): Promise<Consumed[]> {
+export async function consumeWithKcat(
+  topic: string,
+  from: readonly string[] = brokers,
+): Promise<Consumed[]> {
   const { stdout } = await run(
     'kcat',
     [
       '-b',
-      brokers.join(','),
+      from.join(','),
       '-C',
       '-t',
       topic,
@@ -217,5 +220,23 @@ export async function consumeWithKcat(topic: string): Promise<Consumed[]> {
 /** Runs infra/kafka/kafka.sh with the given arguments; returns its stdout. */
 export async function kafkaSh(...args: string[]): Promise<string> {
   const { stdout } = await run(kafkaScript, args, { env: kafkaShEnv, maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+/**
+ * The port of a second broker that only the crash test uses, so killing it never disturbs other
+ * suites that share the main broker (`TRIBUTARY_KAFKA_CRASH_PORT`, default 19092; its controller
+ * listens on the next port).
+ */
+export const crashPort = Number(process.env.TRIBUTARY_KAFKA_CRASH_PORT ?? 19092);
+
+/** Runs infra/kafka/kafka.sh for the crash-test broker. */
+export async function crashKafkaSh(...args: string[]): Promise<string> {
+  const env = {
+    ...process.env,
+    KAFKA_PORT: String(crashPort),
+    KAFKA_CONTROLLER_PORT: String(crashPort + 1),
+  };
+  const { stdout } = await run(kafkaScript, args, { env, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }
