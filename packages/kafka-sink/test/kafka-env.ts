@@ -109,8 +109,8 @@ export interface Consumed {
 
 /**
  * Reads a topic from the beginning with a kafkajs consumer group until `count` records came or
- * `timeoutMs` passed. A group that received nothing (a join that stalled on a loaded machine; seen
- * once on Kafka 4.1) is tried once more with a new group id, and that is reported.
+ * `timeoutMs` passed. A group that received nothing is tried once more with a new group id, and
+ * that is reported, so a slow group join on a loaded machine is told apart from missing records.
  */
 export async function consumeWithKafkajs(
   kafka: Kafka,
