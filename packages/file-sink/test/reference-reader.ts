@@ -28,14 +28,21 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
+/**
+ * The Python that runs fastavro: `TRIBUTARY_PYTHON` when set (.ci/run sets it to the interpreter
+ * it installed fastavro into, because `npx` puts Node's directory, and so the system Python, first
+ * on PATH), else `python3`.
+ */
+const PYTHON = process.env.TRIBUTARY_PYTHON ?? 'python3';
+
 /** The exact CI line that installs the reference reader. */
 export const REFERENCE_READER_INSTALL =
-  'python3 -m pip install --disable-pip-version-check fastavro';
+  'python3 -m pip install --disable-pip-version-check fastavro (and TRIBUTARY_PYTHON=<that python3>)';
 
 /** Whether python3 with fastavro is available. */
 export function hasReferenceReader(): boolean {
   try {
-    execFileSync('python3', ['-c', 'import fastavro'], { stdio: 'ignore' });
+    execFileSync(PYTHON, ['-c', 'import fastavro'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -53,7 +60,7 @@ export interface ReferenceFile {
 export function readWithReference(paths: readonly string[]): Promise<ReferenceFile[]> {
   return new Promise((resolve, reject) => {
     execFile(
-      'python3',
+      PYTHON,
       ['-c', SCRIPT, ...paths],
       { maxBuffer: 512 * 1024 * 1024 },
       (error, stdout, stderr) => {
