@@ -49,6 +49,11 @@ const SITE_DIR = new URL('./site/', import.meta.url);
 const LIVE_PAGE = new URL('./live.html', import.meta.url);
 const TRACKER_TAG =
   '<script async src="/tributary.js" data-batch data-outbound data-divolte></script>';
+// Every page of the demo site shares this navigation bar.
+const NAV = `<nav>
+      <a href="/">Home</a><a href="/products.html">Products</a><a href="/app/">Account (SPA)</a>
+      <a href="/about.html">About</a><a href="/live">Live events →</a>
+    </nav>`;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -228,7 +233,7 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
       return;
     }
     let body = await readFile(new URL(file, SITE_DIR), 'utf8');
-    body = body.replace('<!--TRACKER-->', TRACKER_TAG);
+    body = body.replace('<!--TRACKER-->', TRACKER_TAG).replace('<!--NAV-->', NAV);
     const type = CONTENT_TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream';
     response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' }).end(body);
   }
