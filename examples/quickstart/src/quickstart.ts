@@ -87,6 +87,8 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   const logger = options.logger ?? console;
   const live = createLiveStats();
   const listeners = new Set<http.ServerResponse>();
+  // The newest records, replayed to a live page when it connects.
+  const recent: TributaryEventRecord[] = [];
   let invalidCustomEvents = 0;
 
   const mapper = createTributaryEventMapper({
@@ -136,6 +138,8 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
     // Every sink must accept the record before the collector counts the event as finished.
     await Promise.all(sinks.map(({ sink }) => sink.write([record])));
     live.add(mapped.value);
+    recent.push(mapped.value);
+    if (recent.length > 50) recent.shift();
     broadcast('record', mapped.value);
   };
 
@@ -223,6 +227,8 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
         connection: 'keep-alive',
       });
       response.write(`event: stats\ndata: ${JSON.stringify(live.snapshot())}\n\n`);
+      for (const record of recent)
+        response.write(`event: record\ndata: ${JSON.stringify(record)}\n\n`);
       listeners.add(response);
       request.on('close', () => listeners.delete(response));
       return;
