@@ -38,11 +38,6 @@ export interface ReliableDeliveryOptions {
    */
   fetch?: typeof fetch | undefined;
   /**
-   * Milliseconds before a GET without answer counts as failed and is retried.
-   * @default 10000
-   */
-  timeout?: number | undefined;
-  /**
    * The first retry delay in ms; it doubles on each failure (with jitter) up to `maxRetryDelay`.
    * @default 1000
    */

@@ -109,7 +109,8 @@ export interface TrackerOptions {
    */
   cookieDomain?: string | undefined;
   /**
-   * Milliseconds the built-in image queue waits for one event before it moves on.
+   * Milliseconds the built-in image queue waits for one event before it moves on; with
+   * `reliableDelivery` a GET without answer by then counts as failed and is retried (same event id).
    * @default 750
    */
   eventTimeout?: number | undefined;
