@@ -3,7 +3,7 @@ import { definePackageBuild } from '../../tsup.preset';
 
 export default defineConfig(
   definePackageBuild({
-    entry: { index: 'src/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing.ts' },
     platform: 'node',
   }),
 );

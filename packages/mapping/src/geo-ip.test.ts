@@ -9,7 +9,7 @@ import { MappingError } from './mapping-error';
 import { cookie } from './sources';
 import { browserEvent, jsonEvent } from './test-support/events';
 import { testGeoDatabase } from './test-support/geo-database';
-import { writeMmdb } from './test-support/mmdb-writer';
+import { writeMmdb } from './mmdb-writer';
 import { evaluate, oneField } from './test-support/harness';
 
 const geoIpDatabase = testGeoDatabase();

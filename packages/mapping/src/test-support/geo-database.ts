@@ -1,5 +1,5 @@
 import { openGeoIpDatabase, type GeoIpDatabase } from '../geo-ip';
-import { writeMmdb } from './mmdb-writer';
+import { writeMmdb } from '../mmdb-writer';
 
 /** A small City database: London (81.2.69.0/24) with every part, and one IPv6 network. */
 export function testGeoDatabase(): GeoIpDatabase {

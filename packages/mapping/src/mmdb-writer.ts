@@ -1,16 +1,42 @@
-// A minimal MaxMind DB (.mmdb) writer for tests: an IPv6 search tree with 24-bit records (IPv4
-// networks live under ::/96, as in GeoIP2 databases), a data section and the metadata, written
-// from the MaxMind DB format specification 2.0. Enough to build small City/ASN databases that
-// the real reader opens; it does not merge overlapping networks.
+// A minimal MaxMind DB (.mmdb) writer: an IPv6 search tree with 24-bit records (IPv4 networks
+// live under ::/96, as in GeoIP2 databases), a data section and the metadata, written from the
+// MaxMind DB format specification 2.0. Enough for small City/ASN databases that real readers
+// (mmdb-lib, maxmind, libmaxminddb) open; tests and demos use it, production uses MaxMind's files.
 import { isIPv4, isIPv6 } from 'node:net';
+import { MappingError } from './mapping-error';
 
-/** A value the data section can hold; integers ≥ 0 become uint32, other numbers doubles. */
-export type MmdbValue = string | number | boolean | MmdbValue[] | { [key: string]: MmdbValue };
+/**
+ * A value of the data section: integers in [0, 2^32) become uint32, negative 32-bit integers
+ * int32, other numbers doubles; arrays and objects nest.
+ */
+export type MmdbValue =
+  string | number | boolean | readonly MmdbValue[] | { readonly [key: string]: MmdbValue };
 
-/** One network (CIDR) and its record. */
+/** One network (CIDR, IPv4 or IPv6) and the record a lookup of an address in it returns. */
 export interface MmdbNetwork {
+  /** The network in CIDR notation, e.g. `'198.18.1.0/24'` or `'2001:db8::/32'`. */
   readonly network: string;
+  /** The record, shaped as MaxMind's (e.g. `{ country: { iso_code: 'NL' } }` for a City database). */
   readonly data: MmdbValue;
+}
+
+/** Options of {@link writeMmdb}. */
+export interface WriteMmdbOptions {
+  /**
+   * The metadata's `database_type`.
+   * @default 'GeoIP2-City'
+   */
+  readonly databaseType?: string;
+  /**
+   * The metadata's `build_epoch`, seconds since the epoch.
+   * @default 1_700_000_000
+   */
+  readonly buildEpoch?: number;
+  /**
+   * The metadata's English description.
+   * @default 'Tributary test database'
+   */
+  readonly description?: string;
 }
 
 const EMPTY = -1;
@@ -25,7 +51,9 @@ function ipBits(address: string): number[] {
     }
     return bits;
   }
-  if (!isIPv6(address)) throw new Error(`Not an IP address: ${address}`);
+  if (!isIPv6(address)) {
+    throw new MappingError('invalid_mapping', `writeMmdb: not an IP address: ${address}`);
+  }
   const [head = '', tail = ''] = address.split('::');
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = address.includes('::') ? (tail === '' ? [] : tail.split(':')) : [];
@@ -88,8 +116,10 @@ function encode(value: MmdbValue | { uint16: number } | { uint64: bigint }, out:
       out.push(...control(3, 8), ...buffer);
     }
   } else if (Array.isArray(value)) {
-    out.push(...control(11, value.length));
-    for (const item of value) encode(item, out);
+    // Array.isArray narrows a readonly array to any[]; the items are MmdbValues.
+    const items = value as readonly MmdbValue[];
+    out.push(...control(11, items.length));
+    for (const item of items) encode(item, out);
   } else if ('uint16' in value && typeof value.uint16 === 'number') {
     const bytes = unsigned(value.uint16);
     out.push(...control(5, bytes.length), ...bytes);
@@ -106,10 +136,18 @@ function encode(value: MmdbValue | { uint16: number } | { uint64: bigint }, out:
   }
 }
 
-/** Writes an `.mmdb` database holding the given networks. */
+/**
+ * Writes a MaxMind DB (`.mmdb`) holding the given networks, for tests and demos: what
+ * `openGeoIpDatabase` (and any MaxMind reader) opens. Networks must not overlap.
+ * @throws {MappingError} `invalid_mapping` for a malformed network or overlapping networks.
+ * @example
+ * const geo = openGeoIpDatabase(
+ *   writeMmdb([{ network: '198.18.1.0/24', data: { country: { iso_code: 'NL' } } }]),
+ * );
+ */
 export function writeMmdb(
   networks: readonly MmdbNetwork[],
-  options: { databaseType?: string; buildEpoch?: number } = {},
+  options: WriteMmdbOptions = {},
 ): Buffer {
   const nodes: [number, number][] = [[EMPTY, EMPTY]];
   const data: number[] = [];
@@ -119,13 +157,22 @@ export function writeMmdb(
     encode(entry.data, data);
     const [address = '', prefixText = ''] = entry.network.split('/');
     const bits = ipBits(address);
-    const prefix = Number(prefixText) + (isIPv4(address) ? 96 : 0);
+    const width = isIPv4(address) ? 32 : 128;
+    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) < 1 || Number(prefixText) > width) {
+      throw new MappingError('invalid_mapping', `writeMmdb: not a CIDR network: ${entry.network}`);
+    }
+    const prefix = Number(prefixText) + 128 - width;
+    const overlap = (): MappingError =>
+      new MappingError('invalid_mapping', `writeMmdb: ${entry.network} overlaps another network`);
     let node = 0;
     for (let i = 0; i < prefix; i++) {
       const bit = bits[i]!;
       const current = nodes[node]!;
       if (i === prefix - 1) {
+        if (current[bit] !== EMPTY) throw overlap();
         current[bit] = -(index + 2);
+      } else if (current[bit]! < EMPTY) {
+        throw overlap();
       } else if (current[bit]! >= 0) {
         node = current[bit]!;
       } else {
@@ -154,7 +201,7 @@ export function writeMmdb(
       binary_format_major_version: { uint16: 2 },
       binary_format_minor_version: { uint16: 0 },
       build_epoch: { uint64: BigInt(options.buildEpoch ?? 1_700_000_000) },
-      description: { en: 'Tributary test database' },
+      description: { en: options.description ?? 'Tributary test database' },
     } as unknown as MmdbValue,
     metadata,
   );
