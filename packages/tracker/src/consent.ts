@@ -77,9 +77,9 @@ export function createConsent(options: ConsentOptions = {}): Consent {
       // Granted: the cookies are written and held events go out. Denied: the cookies are deleted
       // and held events dropped.
       save(!granted);
-      for (const [query, done] of items) {
-        if (granted) send(query, done!);
-        else done!();
+      for (const item of items) {
+        if (granted) send(item);
+        else item[1]?.();
       }
     }
   };
@@ -91,10 +91,10 @@ export function createConsent(options: ConsentOptions = {}): Consent {
       tracker.save = (remove) => {
         if (consent.state == 'granted') save(remove);
       };
-      tracker.send = (query, done) => {
-        if (consent.state == 'granted') send(query, done);
-        else if (consent.state == 'pending' && options.pending != 'drop') held.push([query, done]);
-        else done();
+      tracker.send = (item) => {
+        if (consent.state == 'granted') send(item);
+        else if (consent.state == 'pending' && options.pending != 'drop') held.push(item);
+        else item[1]?.();
       };
       let optedOut: string | null | undefined;
       try {

@@ -129,7 +129,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
         );
       else transport(queries, end);
     };
-    context.flush = flush;
+    context.tracker.flush = flush;
 
     try {
       storage = options.storage ?? w.localStorage;

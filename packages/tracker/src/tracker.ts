@@ -1,10 +1,6 @@
 import type { EventMap, SignalArgs, UntypedEvents } from '@tributary/schema';
-import {
-  createUniquePart,
-  encodeEventFields,
-  type JsonValue,
-  type RandomBytes,
-} from '@tributary/schema/protocol';
+import type { JsonValue, RandomBytes } from '@tributary/schema/protocol';
+import { encodeEvent, uniquePart } from './internal/encode';
 
 /**
  * An optional capability (SPA page views, outbound links, consent, reliable delivery…), installed
@@ -21,7 +17,7 @@ export type QueueItem = [query: string, done?: Committed];
 /**
  * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps
  * or swaps them (consent wraps `send` and `save`; reliable delivery sets `transport`, `retry`,
- * `changed` and `flush`).
+ * `changed` and the tracker's `flush`).
  */
 export interface TrackerContext {
   /** The tracker being built. */
@@ -30,8 +26,8 @@ export interface TrackerContext {
   readonly window: Window & typeof globalThis;
   /** The event URL (`…/csc-event`), without query. */
   readonly endpoint: string;
-  /** Accepts one encoded `/csc-event` query: queues it and starts delivery (consent wraps this). */
-  send: (query: string, done: Committed) => void;
+  /** Accepts one encoded event: queues it and starts delivery (consent wraps this). */
+  send: (item: QueueItem) => void;
   /** The waiting events, oldest first; the head `batchSize` ones may be in flight. */
   readonly queue: QueueItem[];
   /** Sends the head of the queue unless a request is in flight. */
@@ -49,8 +45,6 @@ export interface TrackerContext {
   retry?: ((resume: () => void) => void) | undefined;
   /** Called after every change of the queue (persistence hooks in here). */
   changed: () => void;
-  /** Sends whatever is waiting now, as the page is being hidden or left. */
-  flush: () => void;
   /** Writes the party and session cookies, or deletes them with `remove` (no-op when cookieless). */
   save: (remove?: boolean) => void;
 }
@@ -176,15 +170,22 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   options: TrackerOptions = {},
 ): Tracker<TEvents> {
   const w = options.window ?? window;
-  const d = w.document;
+  const { document: d, location } = w;
   const now = options.now ?? Date.now;
-  const random = options.randomBytes;
-  let cookieless = options.cookieless;
+  const random =
+    options.randomBytes ?? ((length: number) => crypto.getRandomValues(new Uint8Array(length)));
+  const unique = (): string => uniquePart(random(32));
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
-  const lifetimes = [options.partyTimeout ?? 63072000, options.sessionTimeout ?? 1800];
+  // `||`: the drop-in script passes NaN for a missing attribute.
+  const lifetimes = [options.partyTimeout || 63072000, options.sessionTimeout || 1800];
+  const attributes =
+    ';SameSite=Lax' +
+    (location.protocol == 'https:' ? ';Secure' : '') +
+    (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
+  let cookieless = options.cookieless;
   const read = (index: number): string | undefined => {
     try {
-      if (!cookieless) return new RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
+      if (!cookieless) return RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
     } catch {
       // A sandboxed document throws on cookie access: carry on with ids in memory.
       cookieless = true;
@@ -193,10 +194,10 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
   let last = now();
   // Both ids of a page load carry the time the tag started, as with divolte.js.
-  // (createIdentifier and createPageViewId spelled out: a bundle spares their option objects.)
-  const newId = (): string => '0:' + Math.trunc(last).toString(36) + ':' + createUniquePart(random);
-  // Party and session: ids, and whether the next event is the first with each.
-  const fresh = [!read(0), !read(1)];
+  const newId = (): string => '0:' + Math.trunc(last).toString(36) + ':' + unique();
+  // Whether the next event is the first with its party and session.
+  let newParty = !read(0);
+  let firstInSession = !read(1);
   let partyId = read(0) ?? newId();
   let sessionId = read(1) ?? newId();
   let serverPageViewId = options.pageViewId;
@@ -214,13 +215,13 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     if (!busy && queue[0]) {
       busy = true;
       const batch = queue.slice(0, context.batchSize);
+      const next = (): void => {
+        busy = false;
+        pump();
+      };
       context.transport(
         batch.map((item) => item[0]),
         (ok) => {
-          const next = (): void => {
-            busy = false;
-            pump();
-          };
           if (ok || !context.retry) {
             remove(batch);
             next();
@@ -243,18 +244,18 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   // whenCommitted: each waiter fires once as many events are committed as were signalled before it.
   let signalled = 0;
   let committed = 0;
-  let waiters: [number, () => void][] = [];
+  let waiters: [count: number, fire: () => void][] = [];
   const check = (): void => {
-    waiters = waiters.filter((waiter) => waiter[0] > committed || (waiter[1](), false));
+    waiters = waiters.filter(([count, fire]) => count > committed || fire());
   };
 
   const newPageView = (): void => {
-    pageViewId = serverPageViewId ?? '0:' + createUniquePart(random);
+    pageViewId = serverPageViewId ?? '0:' + unique();
     serverPageViewId = undefined;
     counter = 0;
     // After an in-page navigation the previous address is the referrer, as for a page load.
     if (href) referrer = href;
-    href = w.location.href;
+    href = location.href;
   };
 
   const signal = (eventType: string, parameters?: JsonValue): string | null => {
@@ -262,28 +263,28 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     if (!pageViewId) newPageView();
     const time = now();
     partyId = read(0) ?? partyId;
-    const session = read(1);
     // The session ends after `sessionTimeout` without events: its cookie is gone (or, without
     // cookies, the page's own clock says so). Divolte never ends the session of an open page.
+    const session = read(1);
     if (session) sessionId = session;
     else if (saved || time - last > lifetimes[1]! * 1e3) {
       last = time;
       sessionId = newId();
-      fresh[1] = true;
+      firstInSession = true;
     }
     last = time;
     context.save();
     const eventId = pageViewId + (counter++).toString(16);
     const { screen } = w;
-    const query = encodeEventFields([
+    const query = encodeEvent([
       partyId,
       sessionId,
       pageViewId,
       eventId,
       time,
-      fresh[0]!,
-      fresh[1]!,
-      w.location.href,
+      newParty,
+      firstInSession,
+      location.href,
       referrer,
       screen.availWidth,
       screen.availHeight,
@@ -293,12 +294,15 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       eventType,
       parameters,
     ]);
-    fresh[0] = fresh[1] = false;
+    newParty = firstInSession = false;
     signalled++;
-    context.send(query, () => {
-      committed++;
-      check();
-    });
+    context.send([
+      query,
+      () => {
+        committed++;
+        check();
+      },
+    ]);
     return eventId;
   };
 
@@ -317,11 +321,11 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         timer ||= setTimeout(callback);
       };
       waiters.push([signalled, fire]);
-      if (timeoutMs !== undefined) setTimeout(fire, timeoutMs);
+      if (timeoutMs! >= 0) setTimeout(fire, timeoutMs);
       check();
     },
-    flush: () => {
-      context.flush();
+    flush() {
+      // Replaced by reliable delivery; the image queue has nothing to hand over.
     },
     get partyId() {
       return partyId;
@@ -332,8 +336,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     get pageViewId() {
       return pageViewId;
     },
-    isNewPartyId: fresh[0]!,
-    isFirstInSession: fresh[1]!,
+    isNewPartyId: newParty,
+    isFirstInSession: firstInSession,
     isServerPageView: !!serverPageViewId,
   };
 
@@ -341,8 +345,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     tracker: tracker as unknown as Tracker,
     window: w,
     endpoint: options.endpoint ?? '/csc-event',
-    send: (query, done) => {
-      queue.push([query, done]);
+    send: (item) => {
+      queue.push(item);
       context.changed();
       pump();
     },
@@ -362,42 +366,41 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         }
       };
       setTimeout(end, options.eventTimeout ?? 750, false);
-      image.onload = image.onerror = (event) => {
-        end((event as Event).type == 'load');
+      image.onload = () => {
+        end(true);
+      };
+      image.onerror = () => {
+        end(false);
       };
       image.src = context.endpoint + '?' + queries[0]!;
     },
     changed: () => undefined,
-    flush: () => undefined,
     save: (drop) => {
-      saved = !cookieless;
-      if (saved)
+      if ((saved = !cookieless))
         [partyId, sessionId].forEach((id, index) => {
           d.cookie =
             names[index]! +
             '=' +
             id +
             ';path=/;max-age=' +
-            String(drop ? 0 : lifetimes[index]!) +
-            ';SameSite=Lax' +
-            (w.location.protocol == 'https:' ? ';Secure' : '') +
-            (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
+            (drop ? 0 : lifetimes[index]!) +
+            attributes;
         });
     },
   };
-  for (const feature of options.features ?? []) feature(context);
+  options.features?.map((feature) => {
+    feature(context);
+  });
 
   if (options.autoPageView ?? true) {
-    let started: boolean | undefined;
+    let started: unknown;
     const start = (): void => {
       if (
         !started &&
         d.visibilityState == 'visible' &&
         !(d as { prerendering?: boolean }).prerendering
-      ) {
-        started = true;
-        pageView();
-      }
+      )
+        started = pageView();
     };
     start();
     d.addEventListener('visibilitychange', start);

@@ -1,0 +1,103 @@
+/*
+ * The tag's own encoder of `/csc-event` queries: byte for byte what `encodeEventFields` from
+ * `@tributary/schema/protocol` makes (encode.test.ts proves it on arbitrary events), written for
+ * size rather than as a general-purpose library: no error class, no options, one pass.
+ */
+import type { EventQueryFields } from '@tributary/schema/protocol';
+
+const toWellFormed = (text: string): string => text.replace(/\p{Cs}/gu, '\ufffd');
+
+const escape = (text: string): string => text.replace(/[~!]/g, '~$&');
+
+/*
+ * Mincode by a JSON.parse reviver, which sees values bottom-up: members are records already, so
+ * each value becomes its record. JSON.stringify first gives the value JSON's meaning (toJSON,
+ * dropped undefined, non-finite numbers as null); a BigInt or a cycle throws its TypeError.
+ */
+const reviver = (_key: string, value: unknown): string => {
+  if (typeof value == 'string') return 's' + escape(value) + '!';
+  if (typeof value == 'number') {
+    const plain = String(value);
+    const exponential = value.toExponential();
+    const json = exponential.length < plain.length ? exponential : plain;
+    const base36 = value.toString(36);
+    return Number.isSafeInteger(value) && base36.length <= json.length
+      ? 'd' + base36 + '!'
+      : 'j' + json + '!';
+  }
+  if (value == null) return 'n';
+  if (value === !0) return 't';
+  if (value === !1) return 'f';
+  if (Array.isArray(value)) return 'a' + value.join('') + '.';
+  const object = value as Record<string, string>;
+  return (
+    '(' +
+    Object.keys(object)
+      .map((key) => object[key]![0]! + escape(key) + '!' + object[key]!.slice(1))
+      .join('') +
+    ')'
+  );
+};
+
+/** MurmurHash3 x86_32 (seed 0) of a string of bytes (char codes below 256), signed. */
+const murmur3 = (data: string): number => {
+  const scramble = (k: number): number =>
+    Math.imul(((k = Math.imul(k, 0xcc9e2d51)) << 15) | (k >>> 17), 0x1b873593);
+  let h = 0;
+  let k = 0;
+  let i = 0;
+  while (i < data.length) {
+    k |= data.charCodeAt(i) << ((i & 3) << 3);
+    if (!(++i & 3)) {
+      h ^= scramble(k);
+      h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+      k = 0;
+    }
+  }
+  h ^= scramble(k) ^ i;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+
+/**
+ * Encodes an event's fields as a `/csc-event` query (no leading `?`): keys in divolte.js's order,
+ * absent fields, an empty referrer and non-finite optional numbers left out, the checksum `x`
+ * (MurmurHash3 of the sorted `key=value,;` entries' UTF-8) last.
+ * @throws {TypeError} when the parameters hold a BigInt or a cycle, as `JSON.stringify` does.
+ */
+export const encodeEvent = (fields: EventQueryFields): string => {
+  const canonical: string[] = [];
+  let query = '';
+  fields.forEach((field, i) => {
+    let value: unknown = field;
+    if (i > 14) {
+      const json = JSON.stringify(field) as string | undefined;
+      value = json && (JSON.parse(json, reviver) as string);
+    } else if (i == 5 || i == 6) value = field ? 't' : 'f';
+    else if (typeof field == 'number')
+      value = i == 4 || isFinite(field) ? field.toString(36) : undefined;
+    else if (i == 8) value ||= undefined;
+    if (value != null) {
+      const key = 'psvecnflrijkwhtu'[i]!;
+      value = toWellFormed(value as string);
+      canonical.push(key + '=' + (value as string) + ',;');
+      query += key + '=' + encodeURIComponent(value as string) + '&';
+    }
+  });
+  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the smallest UTF-8 encoder there is
+  return query + 'x=' + murmur3(unescape(encodeURIComponent(canonical.sort().join('')))).toString(36);
+};
+
+/**
+ * 32 characters of `[A-Za-z0-9~_]` from 32 random bytes (the low 6 bits of each), as
+ * `createUniquePart` makes them: 0-25 A-Z, 26-51 a-z, 52-61 0-9, 62 `~`, 63 `_`.
+ */
+export const uniquePart = (bytes: Uint8Array): string => {
+  let unique = '';
+  for (let i = 0; i < 32; i++) {
+    const n = bytes[i]! & 63;
+    unique += String.fromCharCode(n + (n < 26 ? 65 : n < 52 ? 71 : n < 62 ? -4 : n < 63 ? 64 : 32));
+  }
+  return unique;
+};
