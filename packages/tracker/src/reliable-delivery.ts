@@ -1,5 +1,5 @@
 import { encodeEventBatch } from '@tributary/schema/protocol';
-import type { TrackerFeature } from './tracker';
+import type { QueueItem, TrackerFeature } from './tracker';
 
 /** Options of {@link reliableDelivery}. */
 export interface ReliableDeliveryOptions {
@@ -63,78 +63,101 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const prefix = options.storageKey ?? '_dvq';
     const own = prefix + Math.random().toString(36).slice(2);
     const batchUrl = options.batchEndpoint;
+    const batchSize = batchUrl ? (options.maxBatch ?? 50) : 1;
     const doFetch = options.fetch ?? w.fetch.bind(w);
     // Requests the browser may finish after the page is gone; cross-origin without CORS headers.
     const init = { keepalive: true, mode: 'no-cors' } as const;
-    const transport = context.transport;
-    const flush = (): void => {
-      // The page is going away or may be frozen: hand what waits (but the request in flight) to
-      // the browser, which delivers beacons and keepalive requests after the page is gone.
-      const rest = queue.slice(inFlight);
-      while (rest[0]) {
-        const batch = rest.splice(0, context.batchSize);
-        const queries = batch.map((item) => item[0]);
-        const done = (): void => {
-          context.remove(batch);
-        };
-        if (batchUrl) {
-          if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries))) done();
-        } else doFetch(context.endpoint + '?' + queries[0]!, init).then(done, () => undefined);
-      }
-    };
+    const queries = (items: QueueItem[]): string[] => items.map((item) => item[0]);
     let storage: Storage | undefined;
     let attempt = 0;
+    // A request is in flight or a retry is scheduled: the queue waits.
+    let busy: boolean | undefined;
+    // How many events at the head of the queue are in flight.
+    let inFlight = 0;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let resume: (() => void) | undefined;
-    let inFlight = 0;
 
-    context.changed = () => {
+    const remove = (items: QueueItem[]): void => {
+      for (const item of items) {
+        const at = queue.indexOf(item);
+        if (at >= 0) {
+          queue.splice(at, 1);
+          item[1]?.();
+        }
+      }
+      save();
+    };
+    const save = (): void => {
       // Bounded: the oldest events go first.
-      if (queue.length > (options.maxQueue ?? 200)) context.remove(queue.slice(0, 1));
+      if (queue.length > (options.maxQueue ?? 200)) remove(queue.slice(0, 1));
       try {
-        if (queue.length) storage?.setItem(own, JSON.stringify(queue.map((item) => item[0])));
+        if (queue[0]) storage?.setItem(own, JSON.stringify(queries(queue)));
         else storage?.removeItem(own);
       } catch {
         // Storage full or disabled: the events still go out from memory.
       }
     };
-    context.retry = (next) => {
-      timer = setTimeout(
-        (resume = () => {
-          clearTimeout(timer);
-          resume = undefined;
-          next();
-        }),
-        Math.min(options.maxRetryDelay ?? 6e4, (options.retryDelay ?? 1e3) * 2 ** attempt++) *
-          (0.5 + Math.random() / 2),
-      );
+    const pump = (): void => {
+      save();
+      if (!busy && queue[0]) {
+        busy = true;
+        const batch = queue.slice(0, batchSize);
+        inFlight = batch.length;
+        const next = (): void => {
+          busy = false;
+          pump();
+        };
+        const end = (ok: boolean): void => {
+          inFlight = 0;
+          if (ok) {
+            attempt = 0;
+            remove(batch);
+            next();
+          } else
+            timer = setTimeout(
+              (resume = () => {
+                clearTimeout(timer);
+                resume = undefined;
+                next();
+              }),
+              Math.min(options.maxRetryDelay ?? 6e4, (options.retryDelay ?? 1e3) * 2 ** attempt++) *
+                (0.5 + Math.random() / 2),
+            );
+        };
+        if (batchUrl)
+          doFetch(batchUrl, { ...init, method: 'POST', body: encodeEventBatch(queries(batch)) }).then(
+            // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
+            (response) => {
+              end(response.ok || response.type == 'opaque');
+            },
+            () => {
+              end(false);
+            },
+          );
+        else context.get(batch[0]![0], end);
+      }
     };
-    context.batchSize = batchUrl ? (options.maxBatch ?? 50) : 1;
-    context.transport = (queries, callback) => {
-      inFlight = queries.length;
-      const end = (ok: boolean): void => {
-        inFlight = 0;
-        if (ok) attempt = 0;
-        callback(ok);
-      };
-      if (batchUrl)
-        doFetch(batchUrl, { ...init, method: 'POST', body: encodeEventBatch(queries) }).then(
-          // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
-          (response) => {
-            end(response.ok || response.type == 'opaque');
-          },
-          () => {
-            end(false);
-          },
-        );
-      else transport(queries, end);
+    const flush = (): void => {
+      // The page is going away or may be frozen: hand what waits (but the request in flight) to
+      // the browser, which delivers beacons and keepalive requests after the page is gone.
+      const rest = queue.slice(inFlight);
+      while (rest[0]) {
+        const batch = rest.splice(0, batchSize);
+        const done = (): void => {
+          remove(batch);
+        };
+        if (batchUrl) {
+          if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries(batch)))) done();
+        } else doFetch(context.endpoint + '?' + batch[0]![0], init).then(done, () => undefined);
+      }
     };
+    context.pump = pump;
     context.tracker.flush = flush;
 
     try {
       storage = options.storage ?? w.localStorage;
       // Adopt what earlier pages left behind.
-      for (let i = storage.length; i--;) {
+      for (let i = storage.length; i--; ) {
         const key = storage.key(i);
         if (key?.startsWith(prefix)) {
           for (const query of JSON.parse(storage.getItem(key)!) as string[]) queue.push([query]);
@@ -144,7 +167,6 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     } catch {
       // No usable storage: memory only.
     }
-    context.changed();
     w.addEventListener('pagehide', flush);
     d.addEventListener('visibilitychange', () => {
       if (d.visibilityState == 'hidden') flush();
@@ -153,6 +175,6 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       attempt = 0;
       resume?.();
     });
-    context.pump();
+    pump();
   };
 }

@@ -16,8 +16,8 @@ export type QueueItem = [query: string, done?: Committed];
 
 /**
  * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps
- * or swaps them (consent wraps `send` and `save`; reliable delivery sets `transport`, `retry`,
- * `changed` and the tracker's `flush`).
+ * or swaps them (consent wraps `send` and `save`; reliable delivery replaces `pump` and the
+ * tracker's `flush`).
  */
 export interface TrackerContext {
   /** The tracker being built. */
@@ -26,25 +26,20 @@ export interface TrackerContext {
   readonly window: Window & typeof globalThis;
   /** The event URL (`…/csc-event`), without query. */
   readonly endpoint: string;
-  /** Accepts one encoded event: queues it and starts delivery (consent wraps this). */
-  send: (item: QueueItem) => void;
-  /** The waiting events, oldest first; the head `batchSize` ones may be in flight. */
+  /** The waiting events, oldest first; the head may be in flight. */
   readonly queue: QueueItem[];
-  /** Sends the head of the queue unless a request is in flight. */
-  readonly pump: () => void;
-  /** Takes events off the queue and calls their `done`. */
-  readonly remove: (items: QueueItem[]) => void;
-  /** How many events one request carries. */
-  batchSize: number;
-  /** Sends encoded events in one request and reports whether the collector took them. */
-  transport: (queries: string[], callback: (ok: boolean) => void) => void;
+  /** Accepts one encoded event: queues it and calls `pump` (consent wraps this). */
+  send: (item: QueueItem) => void;
   /**
-   * After a failed request: schedules `resume` to try the same events again. When unset (the
-   * default, as divolte.js) failed events are dropped.
+   * Delivers the head of the queue unless a request is in flight. The built-in one is divolte.js's:
+   * one GET at a time, in order, failures dropped.
    */
-  retry?: ((resume: () => void) => void) | undefined;
-  /** Called after every change of the queue (persistence hooks in here). */
-  changed: () => void;
+  pump: () => void;
+  /**
+   * One `/csc-event` GET by 1×1 image (no CORS needed). `callback(true)` once the collector answers
+   * with an image, `callback(false)` on an error or when `eventTimeout` passes first; only once.
+   */
+  readonly get: (query: string, callback: (ok: boolean) => void) => void;
   /** Writes the party and session cookies, or deletes them with `remove` (no-op when cookieless). */
   save: (remove?: boolean) => void;
 }
@@ -207,39 +202,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let referrer = d.referrer;
   let href = '';
 
-  // divolte.js's strict FIFO: one request in flight, 1×1 images; failures are dropped unless a
-  // feature sets `retry`.
   const queue: QueueItem[] = [];
   let busy: boolean | undefined;
-  const pump = (): void => {
-    if (!busy && queue[0]) {
-      busy = true;
-      const batch = queue.slice(0, context.batchSize);
-      const next = (): void => {
-        busy = false;
-        pump();
-      };
-      context.transport(
-        batch.map((item) => item[0]),
-        (ok) => {
-          if (ok || !context.retry) {
-            remove(batch);
-            next();
-          } else context.retry(next);
-        },
-      );
-    }
-  };
-  const remove = (items: QueueItem[]): void => {
-    for (const item of items) {
-      const at = queue.indexOf(item);
-      if (at >= 0) {
-        queue.splice(at, 1);
-        item[1]?.();
-      }
-    }
-    context.changed();
-  };
 
   // whenCommitted: each waiter fires once as many events are committed as were signalled before it.
   let signalled = 0;
@@ -345,18 +309,24 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     tracker: tracker as unknown as Tracker,
     window: w,
     endpoint: options.endpoint ?? '/csc-event',
+    queue,
     send: (item) => {
       queue.push(item);
-      context.changed();
-      pump();
+      context.pump();
     },
-    queue,
-    pump,
-    remove,
-    batchSize: 1,
-    // A 1×1 image needs no CORS; it loads when the collector answers with an image, and counts as
-    // failed on an error or when `eventTimeout` passes first. Only the first outcome counts.
-    transport: (queries, callback) => {
+    pump: () => {
+      const item = queue[0];
+      if (!busy && item) {
+        busy = true;
+        context.get(item[0], () => {
+          busy = false;
+          queue.shift();
+          item[1]?.();
+          context.pump();
+        });
+      }
+    },
+    get: (query, callback) => {
       const image = new w.Image();
       let done: boolean | undefined;
       const end = (ok: boolean): void => {
@@ -372,9 +342,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       image.onerror = () => {
         end(false);
       };
-      image.src = context.endpoint + '?' + queries[0]!;
+      image.src = context.endpoint + '?' + query;
     },
-    changed: () => undefined,
     save: (drop) => {
       if ((saved = !cookieless))
         [partyId, sessionId].forEach((id, index) => {
