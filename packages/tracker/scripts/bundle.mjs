@@ -16,12 +16,13 @@ export const INTERNAL_PROPERTIES = new RegExp(
   '^(' +
     [
       // TrackerOptions and the feature options
-      'endpoint|features|autoPageView|cookieless|partyCookie|sessionCookie|partyTimeout',
-      'sessionTimeout|cookieDomain|eventTimeout|randomBytes|batchEndpoint|maxQueue|maxBatch',
+      // (endpoint, partyCookie, sessionCookie, cookieDomain, partyTimeout and sessionTimeout are
+      // also data- attributes of the script tag, passed on as they are: not mangled.)
+      'features|autoPageView|cookieless|eventTimeout|randomBytes|batchEndpoint|maxQueue|maxBatch',
       'storageKey|retryDelay|maxRetryDelay|respectDoNotTrack|respectGlobalPrivacyControl',
       'initial|eventType|window|storage|hash|timeout',
       // TrackerContext
-      'tracker|options|send|save|setCookie|queue|pump|remove|batchSize|transport|retry|changed|pending',
+      'tracker|send|save|queue|pump|request|pending',
       // TrackedEvent fields that no public object shares
       'eventId|clientTimestamp|newParty|firstInSession|screenWidth|screenHeight',
       'viewportWidth|viewportHeight|parameters|timestamp',
@@ -29,7 +30,10 @@ export const INTERNAL_PROPERTIES = new RegExp(
     ')$',
 );
 
-/** The drop-in script: an esbuild IIFE bundle of src/tributary.ts, minified by terser. */
+/**
+ * The drop-in script: an esbuild IIFE bundle of src/tributary.ts, minified by esbuild (which also
+ * shortens the private property names) and then by terser (which compresses further).
+ */
 export async function buildScript() {
   const result = await build({
     entryPoints: [root + 'src/tributary.ts'],
@@ -39,12 +43,17 @@ export async function buildScript() {
     platform: 'browser',
     target: 'es2020',
     conditions: ['@tributary/source'],
+    minify: true,
+    // Inside the script, option, context and event-field names are private: shorten them. Names
+    // that the page sees (window.tributary, window.divolte) or the DOM owns are not in the list.
+    mangleProps: INTERNAL_PROPERTIES,
+    legalComments: 'none',
     write: false,
     logLevel: 'silent',
   });
   const { code } = await minify(result.outputFiles[0].text, {
     ecma: 2020,
-    toplevel: true,
+    module: true,
     compress: {
       passes: 3,
       unsafe: true,
@@ -54,9 +63,6 @@ export async function buildScript() {
       pure_getters: true,
       hoist_funs: true,
     },
-    // Inside the script, option, context and event-field names are private: shorten them. Names
-    // that the page sees (window.tributary, window.divolte) or the DOM owns are not in the list.
-    mangle: { properties: { regex: INTERNAL_PROPERTIES, builtins: true } },
     format: { comments: false },
   });
   return code;

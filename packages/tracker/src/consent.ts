@@ -62,7 +62,7 @@ export interface Consent extends TrackerFeature {
  */
 export function createConsent(options: ConsentOptions = {}): Consent {
   const key = options.storageKey ?? '_dvo';
-  let held: QueueItem[] = [];
+  const held: QueueItem[] = [];
   let context: TrackerContext | undefined;
   let send: TrackerContext['send'];
   let save: TrackerContext['save'];
@@ -71,18 +71,17 @@ export function createConsent(options: ConsentOptions = {}): Consent {
   const set = (state: ConsentState): void => {
     (consent as { state: ConsentState }).state = state;
     if (context && state != 'pending') {
-      const items = held;
       const granted = state == 'granted';
-      held = [];
       // Granted: the cookies are written and held events go out. Denied: the cookies are deleted
       // and held events dropped.
       save(!granted);
-      for (const item of items) {
+      for (const item of held.splice(0)) {
         if (granted) send(item);
         else item[1]?.();
       }
     }
   };
+  // While not granted no cookie is written and an event is held (pending, unless `drop`) or dropped.
   const consent: Consent = Object.assign(
     (tracker: TrackerContext) => {
       context = tracker;

@@ -134,7 +134,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
               end(false);
             },
           );
-        else context.get(batch[0]![0], end);
+        else context.request(batch[0]![0], end);
       }
     };
     const flush = (): void => {

@@ -2,7 +2,7 @@ import { createConsent, type Consent, type ConsentOptions } from './consent';
 import { trackNavigation } from './navigation';
 import { trackOutboundLinks } from './outbound-links';
 import { reliableDelivery } from './reliable-delivery';
-import { createTracker, type Tracker, type TrackerFeature } from './tracker';
+import { createTracker, type Tracker, type TrackerFeature, type TrackerOptions } from './tracker';
 
 /** What the drop-in script puts on `window.tributary`. */
 export interface TributaryGlobal extends Tracker {
@@ -23,14 +23,12 @@ export function startScript(w: Globals): void {
   const script = w.document.currentScript as HTMLScriptElement | null;
   if (w.tributary || !script) return;
   // `data-party-cookie` is `dataset.partyCookie`.
-  const data = (name: string): string | undefined => script.dataset[name];
-  const flag = (name: string): boolean => (data(name) ?? 'false') != 'false';
+  const data = script.dataset;
+  const flag = (name: string): boolean => (data[name] ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
   // The directory: without the file name and its query.
   const base = url.replace(/[^/?]*(\?.*)?$/, '');
-  const consentMode = data('consent');
-  const spa = data('spa');
-  const batch = data('batch');
+  const { consent: consentMode, spa, batch } = data;
   const features: TrackerFeature[] = [];
   const consent =
     consentMode &&
@@ -43,21 +41,20 @@ export function startScript(w: Globals): void {
   if (consent) features.push(consent);
   if (spa != 'false') features.push(trackNavigation({ hash: spa == 'hash' }));
   if (flag('outbound')) features.push(trackOutboundLinks());
-  if (data('queue') != 'false')
+  if (data.queue != 'false')
     features.push(
       reliableDelivery({ batchEndpoint: batch == null ? batch : batch || base + 'csc-batch' }),
     );
   const tracker: TributaryGlobal = createTracker({
-    endpoint: data('endpoint') ?? base + 'csc-event',
+    endpoint: base + 'csc-event',
+    // `endpoint`, `partyCookie`, `sessionCookie`, `cookieDomain`, `partyTimeout` and
+    // `sessionTimeout` are the attributes' own names (the timeouts as text, which the tracker reads
+    // as numbers); the build keeps these option names unmangled for it.
+    ...(data as TrackerOptions),
     features,
-    autoPageView: data('autoPageView') != 'false',
+    autoPageView: data.autoPageView != 'false',
     cookieless: flag('cookieless'),
     pageViewId,
-    partyCookie: data('partyCookie'),
-    sessionCookie: data('sessionCookie'),
-    cookieDomain: data('cookieDomain'),
-    partyTimeout: +data('partyTimeout')! || undefined,
-    sessionTimeout: +data('sessionTimeout')! || undefined,
   });
   if (consent) tracker.consent = consent;
   w.tributary = tracker;

@@ -39,7 +39,7 @@ export interface TrackerContext {
    * One `/csc-event` GET by 1×1 image (no CORS needed). `callback(true)` once the collector answers
    * with an image, `callback(false)` on an error or when `eventTimeout` passes first; only once.
    */
-  readonly get: (query: string, callback: (ok: boolean) => void) => void;
+  readonly request: (query: string, callback: (ok: boolean) => void) => void;
   /** Writes the party and session cookies, or deletes them with `remove` (no-op when cookieless). */
   save: (remove?: boolean) => void;
 }
@@ -171,8 +171,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     options.randomBytes ?? ((length: number) => crypto.getRandomValues(new Uint8Array(length)));
   const unique = (): string => uniquePart(random(32));
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
-  // `||`: the drop-in script passes NaN for a missing attribute.
-  const lifetimes = [options.partyTimeout || 63072000, options.sessionTimeout || 1800];
+  // `+`: the drop-in script passes the text of its attributes.
+  const lifetimes = [+options.partyTimeout! || 63072000, +options.sessionTimeout! || 1800];
   const attributes =
     ';SameSite=Lax' +
     (location.protocol == 'https:' ? ';Secure' : '') +
@@ -285,7 +285,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         timer ||= setTimeout(callback);
       };
       waiters.push([signalled, fire]);
-      if (timeoutMs! >= 0) setTimeout(fire, timeoutMs);
+      if (timeoutMs != null) setTimeout(fire, timeoutMs);
       check();
     },
     flush() {
@@ -318,7 +318,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       const item = queue[0];
       if (!busy && item) {
         busy = true;
-        context.get(item[0], () => {
+        context.request(item[0], () => {
           busy = false;
           queue.shift();
           item[1]?.();
@@ -326,7 +326,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         });
       }
     },
-    get: (query, callback) => {
+    request: (query, callback) => {
       const image = new w.Image();
       let done: boolean | undefined;
       const end = (ok: boolean): void => {
