@@ -37,3 +37,90 @@ export function murmur3x86_32(input: string, seed = 0): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
+
+/*
+ * MurmurHash3 x86_32 fed incrementally, for the request checksum: the decoder streams the
+ * canonical string's UTF-8 bytes straight from the query instead of building, sorting and
+ * re-encoding it. One hash at a time (the state is module-level, so no allocation); nothing
+ * between `murmurStart` and `murmurEnd` may start another.
+ */
+let streamHash = 0;
+let streamWord = 0;
+let streamLength = 0;
+
+/** Starts an incremental hash. */
+export function murmurStart(seed: number): void {
+  streamHash = seed | 0;
+  streamWord = 0;
+  streamLength = 0;
+}
+
+function murmurByte(byte: number): void {
+  streamWord |= byte << ((streamLength & 3) << 3);
+  if (!(++streamLength & 3)) {
+    streamHash ^= scramble(streamWord);
+    streamHash = (Math.imul((streamHash << 13) | (streamHash >>> 19), 5) + 0xe6546b64) | 0;
+    streamWord = 0;
+  }
+}
+
+/**
+ * Feeds the UTF-8 bytes of `text.slice(from, to)`: ASCII as it is, lone surrogates as `?`, as
+ * {@link murmur3x86_32} hashes them.
+ */
+export function murmurText(text: string, from: number, to: number): void {
+  let i = from;
+  // Whole little-endian words of ASCII while the stream is at a word boundary.
+  if (!(streamLength & 3)) {
+    while (i + 4 <= to) {
+      const c0 = text.charCodeAt(i);
+      const c1 = text.charCodeAt(i + 1);
+      const c2 = text.charCodeAt(i + 2);
+      const c3 = text.charCodeAt(i + 3);
+      if ((c0 | c1 | c2 | c3) >= 0x80) break;
+      streamHash ^= scramble(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+      streamHash = (Math.imul((streamHash << 13) | (streamHash >>> 19), 5) + 0xe6546b64) | 0;
+      streamLength += 4;
+      i += 4;
+    }
+  }
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      murmurByte(c);
+    } else if (c < 0x800) {
+      murmurByte(0xc0 | (c >> 6));
+      murmurByte(0x80 | (c & 0x3f));
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < to ? text.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        murmurByte(0xf0 | (point >> 18));
+        murmurByte(0x80 | ((point >> 12) & 0x3f));
+        murmurByte(0x80 | ((point >> 6) & 0x3f));
+        murmurByte(0x80 | (point & 0x3f));
+        i++;
+      } else {
+        murmurByte(63);
+      }
+    } else {
+      murmurByte(0xe0 | (c >> 12));
+      murmurByte(0x80 | ((c >> 6) & 0x3f));
+      murmurByte(0x80 | (c & 0x3f));
+    }
+  }
+}
+
+/** Feeds one ASCII character. */
+export function murmurAscii(code: number): void {
+  murmurByte(code);
+}
+
+/** Finishes the incremental hash: the same signed 32-bit value {@link murmur3x86_32} gives. */
+export function murmurEnd(): number {
+  let h = streamHash ^ scramble(streamWord);
+  h ^= streamLength;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
