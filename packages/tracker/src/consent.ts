@@ -68,16 +68,19 @@ export function createConsent(options: ConsentOptions = {}): Consent {
   let save: TrackerContext['save'];
   const storage = (): ConsentOptions['storage'] =>
     options.storage ?? context?.window.localStorage ?? globalThis.localStorage;
-  const set = (state: ConsentState): void => {
-    (consent as { state: ConsentState }).state = state;
-    if (context && state != 'pending') {
-      const granted = state == 'granted';
-      // Granted: the cookies are written and held events go out. Denied: the cookies are deleted
-      // and held events dropped.
-      save(!granted);
-      for (const item of held.splice(0)) {
-        if (granted) send(item);
-        else item[1]?.();
+  // An opt-out stays until `optIn`: only `force` changes it.
+  const set = (state: ConsentState, force?: boolean): void => {
+    if (force || consent.state != 'optedOut') {
+      (consent as { state: ConsentState }).state = state;
+      if (context && state != 'pending') {
+        const granted = state == 'granted';
+        // Granted: the cookies are written and held events go out. Denied: the cookies are
+        // deleted and held events dropped.
+        save(!granted);
+        for (const item of held.splice(0)) {
+          if (granted) send(item);
+          else item[1]?.();
+        }
       }
     }
   };
@@ -107,23 +110,24 @@ export function createConsent(options: ConsentOptions = {}): Consent {
           (options.respectGlobalPrivacyControl && nav.globalPrivacyControl)
           ? 'optedOut'
           : consent.state,
+        true,
       );
     },
     {
       state: options.initial ?? 'pending',
       grant() {
-        if (consent.state != 'optedOut') set('granted');
+        set('granted');
       },
       deny() {
-        if (consent.state != 'optedOut') set('denied');
+        set('denied');
       },
       optOut() {
         storage()?.setItem(key, '1');
-        set('optedOut');
+        set('optedOut', true);
       },
       optIn(granted?: boolean) {
         storage()?.removeItem(key);
-        set(granted ? 'granted' : 'pending');
+        set(granted ? 'granted' : 'pending', true);
       },
     },
   );

@@ -22,13 +22,17 @@ type Globals = Window & typeof globalThis & { tributary?: TributaryGlobal; divol
 export function startScript(w: Globals): void {
   const script = w.document.currentScript as HTMLScriptElement | null;
   if (w.tributary || !script) return;
-  // `data-party-cookie` is `dataset.partyCookie`.
+  // `data-party-cookie` is `dataset.partyCookie`. Read by name as text: the build shortens some of
+  // these names where they are properties of the tag's own objects.
   const data = script.dataset;
-  const flag = (name: string): boolean => (data[name] ?? 'false') != 'false';
+  const get = (name: string): string | undefined => data[name];
+  const flag = (name: string): boolean => (get(name) ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
   // The directory: without the file name and its query.
   const base = url.replace(/[^/?]*(\?.*)?$/, '');
-  const { consent: consentMode, spa, batch } = data;
+  const consentMode = get('consent');
+  const spa = get('spa');
+  const batch = get('batch');
   const features: TrackerFeature[] = [];
   const consent =
     consentMode &&
@@ -41,7 +45,7 @@ export function startScript(w: Globals): void {
   if (consent) features.push(consent);
   if (spa != 'false') features.push(trackNavigation({ hash: spa == 'hash' }));
   if (flag('outbound')) features.push(trackOutboundLinks());
-  if (data.queue != 'false')
+  if (get('queue') != 'false')
     features.push(
       reliableDelivery({ batchEndpoint: batch == null ? batch : batch || base + 'csc-batch' }),
     );
@@ -52,7 +56,7 @@ export function startScript(w: Globals): void {
     // as numbers); the build keeps these option names unmangled for it.
     ...(data as TrackerOptions),
     features,
-    autoPageView: data.autoPageView != 'false',
+    autoPageView: get('autoPageView') != 'false',
     cookieless: flag('cookieless'),
     pageViewId,
   });

@@ -169,7 +169,6 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const now = options.now ?? Date.now;
   const random =
     options.randomBytes ?? ((length: number) => crypto.getRandomValues(new Uint8Array(length)));
-  const unique = (): string => uniquePart(random(32));
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
   // `+`: the drop-in script passes the text of its attributes.
   const lifetimes = [+options.partyTimeout! || 63072000, +options.sessionTimeout! || 1800];
@@ -189,7 +188,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
   let last = now();
   // Both ids of a page load carry the time the tag started, as with divolte.js.
-  const newId = (): string => '0:' + Math.trunc(last).toString(36) + ':' + unique();
+  const newId = (): string => '0:' + Math.trunc(last).toString(36) + ':' + uniquePart(random);
   // Whether the next event is the first with its party and session.
   let newParty = !read(0);
   let firstInSession = !read(1);
@@ -214,7 +213,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
 
   const newPageView = (): void => {
-    pageViewId = serverPageViewId ?? '0:' + unique();
+    pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
     serverPageViewId = undefined;
     counter = 0;
     // After an in-page navigation the previous address is the referrer, as for a page load.
