@@ -144,6 +144,42 @@ describe.skipIf(!available)('the drop-in script in Chromium', { timeout: 20_000 
     expect(of('pageView')[0]).toMatchObject({ newParty: true, firstInSession: true });
   });
 
+  it('as divolte.js with data-queue="false": no retry, no storage; data-endpoint, data-party-timeout, no automatic page view', async () => {
+    server.pages.set(
+      '/a',
+      page({
+        queue: 'false',
+        'auto-page-view': 'false',
+        endpoint: '/elsewhere/csc-event',
+        'party-timeout': '120',
+      }),
+    );
+    await tab.goto(`${server.origin}/a`);
+    const signal = (type: string): Promise<unknown> =>
+      tab.evaluate(
+        (t) =>
+          (window as unknown as { tributary: { signal: (t: string) => string } }).tributary.signal(
+            t,
+          ),
+        type,
+      );
+    server.down = true;
+    await signal('lost');
+    await waitFor(() => server.hits.some((hit) => hit.url.includes('t=lost')), 5000, 'lost GET');
+    expect(await tab.evaluate(() => localStorage.length)).toBe(0);
+    server.down = false;
+    await signal('sent');
+    await waitEvents('sent');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(server.events.map((e) => [e.eventType, e.path])).toEqual([
+      ['sent', '/elsewhere/csc-event'],
+    ]);
+    expect(server.hits.filter((hit) => hit.url.includes('t=lost'))).toHaveLength(1);
+    const party = (await context.cookies()).find((c) => c.name === '_dvp')!;
+    expect(party.expires - Date.now() / 1000).toBeGreaterThan(100);
+    expect(party.expires - Date.now() / 1000).toBeLessThan(121);
+  });
+
   it('starts a new session when the session expires on an open page', async () => {
     server.pages.set('/a', page({ 'session-timeout': '1' }));
     await tab.goto(`${server.origin}/a`);

@@ -5,8 +5,6 @@
  */
 import type { EventQueryFields, RandomBytes } from '@tributary/schema/protocol';
 
-const toWellFormed = (text: string): string => text.replace(/\p{Cs}/gu, '\ufffd');
-
 const escape = (text: string): string => text.replace(/[~!]/g, '~$&');
 
 /*
@@ -73,13 +71,13 @@ export const encodeEvent = (fields: EventQueryFields): string => {
     if (i > 14) {
       const json = JSON.stringify(field) as string | undefined;
       value = json && (JSON.parse(json, reviver) as string);
-    } else if (i == 5 || i == 6) value = field ? 't' : 'f';
-    else if (typeof field == 'number')
-      value = i == 4 || isFinite(field) ? field.toString(36) : undefined;
-    else if (i == 8) value ||= undefined;
-    if (value != null) {
+    } else if (typeof field == 'boolean') value = field ? 't' : 'f';
+    else if (typeof field == 'number') value = i == 4 || isFinite(field) ? field.toString(36) : null;
+    // Absent fields are left out, and so is an empty referrer (`r`, 8th): other empty texts are sent.
+    if (value != null && ((value as string) || i - 8)) {
       const key = 'psvecnflrijkwhtu'[i]!;
-      value = toWellFormed(value as string);
+      // The checksum covers the text the server decodes: lone surrogates become U+FFFD.
+      value = (value as string).replace(/\p{Cs}/gu, '\ufffd');
       canonical.push(key + '=' + (value as string) + ',;');
       query += key + '=' + encodeURIComponent(value as string) + '&';
     }
