@@ -1,0 +1,174 @@
+// One collector endpoint of the stack: the demo site with the drop-in tag, the collector (node:http
+// adapter, one trusted proxy), the mapping onto Tributary's record and a shared sink. The stack
+// runs one for today and, for last week's and three days ago's traffic, one each whose collector
+// clock is set back: their events go through exactly the same code with an older receive time.
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createCollector, type Collector } from '@tributary/collector';
+import type { RecordMapper } from '@tributary/mapping';
+import type {
+  ClickEvent,
+  Clock,
+  Logger,
+  Sink,
+  SinkRecord,
+  TributaryEventRecord,
+} from '@tributary/schema';
+
+/** Options of {@link startCollectorEndpoint}. */
+export interface CollectorEndpointOptions {
+  /** The shared mapper (default mapping onto `tributaryEventRecord`, with the GeoIP database). */
+  mapper: RecordMapper<TributaryEventRecord>;
+  /** The shared Kafka sink. */
+  sink: Sink<TributaryEventRecord>;
+  /** The bytes of `@tributary/tracker`'s `dist/tributary.js`. */
+  trackerScript: Uint8Array;
+  /** The collector's receive-time clock. @default Date.now */
+  clock?: Clock;
+  /** @default 0 (any free port) */
+  port?: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  logger: Logger;
+}
+
+/** Counters of one endpoint. */
+export interface EndpointCounts {
+  /** Events handed to the consumer by the collector. */
+  received: number;
+  /** Records the sink accepted. */
+  written: number;
+  /** Events the mapping could not map (logged). */
+  unmapped: number;
+}
+
+/** A running endpoint. */
+export interface CollectorEndpoint {
+  /** The site's (and the collector's) base URL, with a trailing `/`. */
+  readonly url: string;
+  readonly collector: Collector;
+  readonly counts: EndpointCounts;
+  /** Resolves once `written` reaches `count` (or rejects after `timeoutMs`). */
+  waitForWritten(count: number, timeoutMs?: number): Promise<void>;
+  /** Stops taking events and drains accepted ones into the sink (the sink stays open). */
+  close(): Promise<void>;
+}
+
+const SITE_DIR = new URL('./site/', import.meta.url);
+const TRACKER_TAG = '<script async src="/tributary.js" data-divolte></script>';
+const PAGES = new Set(['index.html', 'features.html', 'pricing.html', 'blog.html', 'site.css']);
+
+/** The site file for a URL path, or undefined. */
+export function sitePath(pathname: string): string | undefined {
+  if (pathname === '/') return 'index.html';
+  const name = pathname.slice(1);
+  return PAGES.has(name) ? name : undefined;
+}
+
+/** Starts a collector endpoint serving the demo site. */
+export async function startCollectorEndpoint(
+  options: CollectorEndpointOptions,
+): Promise<CollectorEndpoint> {
+  const { mapper, sink, logger } = options;
+  const counts: EndpointCounts = { received: 0, written: 0, unmapped: 0 };
+  const waiters = new Set<() => void>();
+
+  const onEvent = async (event: ClickEvent): Promise<void> => {
+    counts.received++;
+    const mapped = mapper(event);
+    if (!mapped.ok) {
+      counts.unmapped++;
+      logger.warn('mapping failed', { issues: mapped.issues });
+      return;
+    }
+    if (mapped.dropped) return;
+    const record: SinkRecord<TributaryEventRecord> = {
+      key: event.partyId,
+      timestamp: event.receivedAt,
+      value: mapped.value,
+    };
+    await sink.write([record]);
+    counts.written++;
+    for (const wake of waiters) wake();
+  };
+
+  const collector = createCollector({
+    onEvent,
+    script: { source: options.trackerScript },
+    // A load balancer in front appends the client's address to X-Forwarded-For.
+    trustedProxies: 1,
+    ...(options.clock ? { clock: options.clock } : {}),
+    logger,
+  });
+
+  const server = http.createServer((request, response) => {
+    if (collector.handles(request.url ?? '/')) {
+      collector.node(request, response);
+      return;
+    }
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const file = request.method === 'GET' ? sitePath(url.pathname) : undefined;
+    if (file === undefined) {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    readFile(new URL(file, SITE_DIR), 'utf8').then(
+      (body) => {
+        const type = file.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8';
+        response
+          .writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' })
+          .end(body.replace('<!--TRACKER-->', TRACKER_TAG));
+      },
+      (error: unknown) => {
+        logger.error('site file failed', { file, error: String(error) });
+        response.writeHead(500).end();
+      },
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : options.port;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
+    collector,
+    counts,
+    waitForWritten(count, timeoutMs = 30_000) {
+      return new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (counts.written < count) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(
+            new Error(
+              `${counts.written} of ${count} events reached the sink within ${timeoutMs} ms ` +
+                `(${counts.received} received, ${counts.unmapped} unmapped)`,
+            ),
+          );
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    close() {
+      closed ??= (async () => {
+        await collector.close();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => {
+          server.close(() => {
+            resolve();
+          });
+        });
+      })();
+      return closed;
+    },
+  };
+}

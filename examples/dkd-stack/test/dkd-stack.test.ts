@@ -1,0 +1,162 @@
+// The seed article end to end against real services: Kafka and Druid (infra/), headless Chromium.
+// Every answer Druid gives is checked against the visits this test generated: event counts
+// exactly, visitor counts (HLL sketches) within the bounds Druid reports at three standard
+// deviations. Under CI=true a missing service fails the suite; elsewhere it is skipped.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { openGeoIpDatabase } from '@tributary/mapping';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_PATH, launchChromium } from '../src/browser';
+import type { Breakdown, Estimate } from '../src/questions';
+import { runScenario, type ScenarioResult } from '../src/scenario';
+import { druidAnswers, kafkaAnswers, serviceUrls } from '../src/services';
+import { quietLogger, startDkdStack, type DkdStack } from '../src/stack';
+import type { Tally } from '../src/traffic';
+
+const require = createRequire(import.meta.url);
+const urls = serviceUrls(process.env);
+const inCi = process.env.CI === 'true';
+const found = {
+  kafka: await kafkaAnswers(urls.kafkaBrokers),
+  druid: await druidAnswers(urls),
+  chromium: existsSync(CHROMIUM_PATH),
+};
+const available = found.kafka && found.druid && found.chromium;
+
+/** The exact distinct count lies within the sketch's reported bounds. */
+function expectVisitors(estimate: Estimate | undefined, exact: number, what: string): void {
+  expect(estimate, what).toBeDefined();
+  expect(
+    exact,
+    `${what}: ${exact} visitors, Druid estimates ${JSON.stringify(estimate)}`,
+  ).toBeGreaterThanOrEqual(Math.floor(estimate!.lower));
+  expect(
+    exact,
+    `${what}: ${exact} visitors, Druid estimates ${JSON.stringify(estimate)}`,
+  ).toBeLessThanOrEqual(Math.ceil(estimate!.upper));
+}
+
+/** Druid's rows against the plan's tallies: the same keys, exact events, visitors in bounds. */
+function expectBreakdown(
+  rows: readonly Breakdown[],
+  expected: Record<string, Tally>,
+  what: string,
+): void {
+  expect(Object.fromEntries(rows.map((row) => [row.key, row.events])), what).toEqual(
+    Object.fromEntries(Object.entries(expected).map(([key, tally]) => [key, tally.events])),
+  );
+  for (const row of rows)
+    expectVisitors(row.visitors, expected[row.key]!.visitors, `${what} ${row.key}`);
+}
+
+describe.skipIf(!available && !inCi)('the seed article on Kafka and Druid, end to end', () => {
+  let outputDir: string;
+  let stack: DkdStack | undefined;
+  let browser: Browser | undefined;
+  let result: ScenarioResult;
+
+  it('finds Kafka, Druid and Chromium', () => {
+    expect(
+      found,
+      `start infra/kafka/kafka.sh and infra/druid/druid.sh (Kafka ${urls.kafkaBrokers.join(',')}, ` +
+        `Druid ${urls.overlordUrl} ${urls.brokerUrl}) and install Chromium at ${CHROMIUM_PATH}`,
+    ).toEqual({ kafka: true, druid: true, chromium: true });
+  });
+
+  beforeAll(async () => {
+    if (!available) return;
+    outputDir = await mkdtemp(join(tmpdir(), 'tributary-dkd-'));
+    stack = await startDkdStack({
+      ...urls,
+      outputDir,
+      trackerScript: await readFile(
+        join(dirname(require.resolve('@tributary/tracker/package.json')), 'dist', 'tributary.js'),
+      ),
+      logger: quietLogger,
+    });
+    browser = await launchChromium();
+    result = await runScenario(stack, { browser, ingestTimeoutMs: 120_000 });
+    console.log(`${result.report}\n\nfigures: ${JSON.stringify(result.figures)}`);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close({ cleanUp: true });
+    if (outputDir) await rm(outputDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('has every generated event in Druid, bots included, and nothing unparseable', async () => {
+    const { rows } = await stack!.druid.sql<{ events: number; bots: number | null }>(
+      `SELECT SUM("count") AS events, SUM("count") FILTER (WHERE "isBot" = 1) AS bots FROM "${stack!.dataSource}"`,
+    );
+    expect(rows).toEqual([
+      { events: result.expected.totalEvents, bots: result.expected.botEvents },
+    ]);
+    expect(result.expected.botEvents).toBeGreaterThan(0);
+    expect(result.figures.browserEvents).toBe(10); // 2 + 1, 2, 3 + 1, 1 (page views + sign-ups)
+    expect(new Set(result.figures.browserPartyIds).size).toBe(4);
+    const stats = await stack!.druid.supervisorStats(stack!.dataSource);
+    expect(stats).toMatchObject({ unparseable: 0, processedWithError: 0, thrownAway: 0 });
+  });
+
+  it('answers whether the campaign is working right now', () => {
+    const { campaignNow } = result.answers;
+    expect(campaignNow.total.events).toBe(result.expected.campaignNow.events);
+    expect(result.expected.campaignNow.events).toBeGreaterThan(0);
+    expect(campaignNow.perMinute.reduce((sum, row) => sum + row.events, 0)).toBe(
+      result.expected.campaignNow.events,
+    );
+    expectVisitors(campaignNow.total.visitors, result.expected.campaignNow.visitors, 'campaign');
+  });
+
+  it('compares visitors today with this time last week', () => {
+    const { today, lastWeek } = result.answers.todayVsLastWeek;
+    expectVisitors(today, result.expected.visitorsToday, 'today');
+    expectVisitors(lastWeek, result.expected.visitorsLastWeek, 'last week');
+    expect(result.expected.visitorsLastWeek).toBeGreaterThan(0);
+  });
+
+  it('counts visitors today by country from the GeoIP database', () => {
+    expectBreakdown(result.answers.countriesToday, result.expected.countriesToday, 'country');
+    expect(Object.keys(result.expected.countriesToday)).toEqual(
+      expect.arrayContaining(['NL', 'DE', 'US', 'JP', '(none)']),
+    );
+  });
+
+  it('lists today’s referrers', () => {
+    expectBreakdown(result.answers.referrersToday, result.expected.referrersToday, 'referrer');
+    expect(result.answers.referrersToday.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('compares the sign-up conversion before and after the deploy', () => {
+    const { before, after } = result.answers.beforeAfter;
+    expect({ pricingViews: before.pricingViews, signups: before.signups }).toEqual(
+      result.expected.beforeDeploy,
+    );
+    expect({ pricingViews: after.pricingViews, signups: after.signups }).toEqual(
+      result.expected.afterDeploy,
+    );
+    expect(before.pricingViews).toBeGreaterThan(0);
+    expect(after.signups).toBeGreaterThan(0);
+  });
+
+  it('shows the browser mix of the week', () => {
+    expectBreakdown(result.answers.browsersThisWeek, result.expected.browsersThisWeek, 'browser');
+    expect(result.answers.browsersThisWeek.map((row) => row.key)).toContain('Chrome');
+  });
+
+  it('writes the supervisor spec, a Turnilo config and the demo GeoIP database', async () => {
+    const spec = JSON.parse(await readFile(stack!.files.spec, 'utf8')) as DkdStack['spec'];
+    expect(spec).toEqual(stack!.spec);
+    expect(spec.spec.ioConfig).not.toHaveProperty('lateMessageRejectionPeriod');
+    const turnilo = await readFile(stack!.files.turnilo, 'utf8');
+    expect(turnilo).toContain(`source: "${stack!.dataSource}"`);
+    expect(turnilo).toContain(urls.brokerUrl);
+    const geo = openGeoIpDatabase(await readFile(stack!.files.geoIp));
+    expect(geo.get('198.18.1.10')?.country?.iso_code).toBe('NL');
+  });
+});
