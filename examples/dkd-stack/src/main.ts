@@ -15,7 +15,7 @@ import { CAMPAIGNS } from './traffic';
 
 const require = createRequire(import.meta.url);
 const urls = serviceUrls(process.env);
-const outputDir = resolve(process.env.OUTPUT_DIR ?? 'output');
+const outputDir = resolve(process.env.OUTPUT_DIR ?? 'data');
 const chromiumPath = process.env.CHROMIUM ?? CHROMIUM_PATH;
 const port = Number(process.env.PORT ?? 8290);
 const started: InfraService[] = [];
