@@ -61,7 +61,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const { window: w, queue } = context;
     const d = w.document;
     const prefix = options.storageKey ?? '_dvq';
-    const own = prefix + Math.random();
+    const own = `${prefix}${Math.random()}`;
     const batchUrl = options.batchEndpoint;
     const batchSize = batchUrl ? (options.maxBatch ?? 50) : 1;
     const doFetch = options.fetch ?? w.fetch.bind(w);
@@ -70,10 +70,8 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const queries = (items: QueueItem[]): string[] => items.map((item) => item[0]);
     let storage: Storage | undefined;
     let attempt = 0;
-    // A request is in flight or a retry is scheduled: the queue waits.
-    let busy: boolean | undefined;
-    // How many events at the head of the queue are in flight.
-    let inFlight = 0;
+    // The events of the request in flight, or none while a retry waits; unset when idle.
+    let busy: QueueItem[] | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let resume: (() => void) | undefined;
 
@@ -91,8 +89,9 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       // Bounded: the oldest events go first.
       if (queue.length > (options.maxQueue ?? 200)) remove(queue.slice(0, 1));
       try {
-        if (queue[0]) storage?.setItem(own, JSON.stringify(queries(queue)));
-        else storage?.removeItem(own);
+        // (Without storage this throws, and is caught.)
+        if (queue[0]) storage!.setItem(own, JSON.stringify(queries(queue)));
+        else storage!.removeItem(own);
       } catch {
         // Storage full or disabled: the events still go out from memory.
       }
@@ -100,15 +99,13 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const pump = (): void => {
       save();
       if (!busy && queue[0]) {
-        busy = true;
-        const batch = queue.slice(0, batchSize);
-        inFlight = batch.length;
+        const batch = (busy = queue.slice(0, batchSize));
         const next = (): void => {
-          busy = false;
+          busy = undefined;
           pump();
         };
         const end = (ok: boolean): void => {
-          inFlight = 0;
+          busy = [];
           if (ok) {
             attempt = 0;
             remove(batch);
@@ -125,7 +122,11 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
             );
         };
         if (batchUrl)
-          doFetch(batchUrl, { ...init, method: 'POST', body: encodeEventBatch(queries(batch)) }).then(
+          doFetch(batchUrl, {
+            ...init,
+            method: 'POST',
+            body: encodeEventBatch(queries(batch)),
+          }).then(
             // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
             (response) => {
               end(response.ok || response.type == 'opaque');
@@ -140,7 +141,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const flush = (): void => {
       // The page is going away or may be frozen: hand what waits (but the request in flight) to
       // the browser, which delivers beacons and keepalive requests after the page is gone.
-      const rest = queue.slice(inFlight);
+      const rest = queue.slice(busy?.length);
       while (rest[0]) {
         const batch = rest.splice(0, batchSize);
         const done = (): void => {
@@ -157,7 +158,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     try {
       storage = options.storage ?? w.localStorage;
       // Adopt what earlier pages left behind.
-      for (let i = storage.length; i--; ) {
+      for (let i = storage.length; i--;) {
         const key = storage.key(i);
         if (key?.startsWith(prefix)) {
           for (const query of JSON.parse(storage.getItem(key)!) as string[]) queue.push([query]);

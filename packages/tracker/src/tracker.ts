@@ -170,8 +170,13 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const random =
     options.randomBytes ?? ((length: number) => crypto.getRandomValues(new Uint8Array(length)));
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
-  // `+`: the drop-in script passes the text of its attributes.
-  const lifetimes = [+options.partyTimeout! || 63072000, +options.sessionTimeout! || 1800];
+  const lifetimes = [
+    // `+`: the drop-in script passes its attributes' text.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
+    +options.partyTimeout! || 63072000,
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
+    +options.sessionTimeout! || 1800,
+  ];
   const attributes =
     ';SameSite=Lax' +
     (location.protocol == 'https:' ? ';Secure' : '') +
@@ -209,7 +214,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let committed = 0;
   let waiters: [count: number, fire: () => void][] = [];
   const check = (): void => {
-    waiters = waiters.filter(([count, fire]) => count > committed || fire());
+    waiters = waiters.filter(([count, fire]) => count > committed || (fire(), false));
   };
 
   const newPageView = (): void => {
@@ -350,8 +355,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
             names[index]! +
             '=' +
             id +
-            ';path=/;max-age=' +
-            (drop ? 0 : lifetimes[index]!) +
+            // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text
+            (';path=/;max-age=' + (drop ? 0 : lifetimes[index]!)) +
             attributes;
         });
     },

@@ -134,8 +134,25 @@ describe('encodeEvent', () => {
   it('throws the TypeError of JSON.stringify for parameters JSON cannot hold', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
-    const base = ['0:a:b', '0:a:b', '0:c', '0:c0', 1, true, true] as const;
-    expect(() => encodeEvent([...base, , , , , , , , 'x', cycle as JsonValue])).toThrow(TypeError);
+    const fields: EventQueryFields = [
+      '0:a:b',
+      '0:a:b',
+      '0:c',
+      '0:c0',
+      1,
+      true,
+      true,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      'x',
+      cycle as JsonValue,
+    ];
+    expect(() => encodeEvent(fields)).toThrow(TypeError);
   });
 });
 
@@ -165,7 +182,9 @@ describe('uniquePart', () => {
     const pack = (groups: number[]): Uint8Array => {
       let bits = 0n;
       for (const group of groups) bits = (bits << 6n) | BigInt(group);
-      return Uint8Array.from({ length: 24 }, (_, i) => Number((bits >> BigInt(184 - i * 8)) & 255n));
+      return Uint8Array.from({ length: 24 }, (_, i) =>
+        Number((bits >> BigInt(184 - i * 8)) & 255n),
+      );
     };
     for (const offset of [0, 32]) {
       const values = Array.from({ length: 32 }, (_, i) => offset + i);

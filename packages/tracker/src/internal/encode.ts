@@ -20,7 +20,8 @@ const reviver = (_key: string, value: unknown): string => {
     const json = exponential.length < plain.length ? exponential : plain;
     const base36 = value.toString(36);
     return (
-      (Number.isSafeInteger(value) && base36.length <= json.length ? 'd' + base36 : 'j' + json) + '!'
+      (Number.isSafeInteger(value) && base36.length <= json.length ? 'd' + base36 : 'j' + json) +
+      '!'
     );
   }
   // Left: arrays and objects, whose members are records now, and true, false and null.
@@ -72,7 +73,8 @@ export const encodeEvent = (fields: EventQueryFields): string => {
       const json = JSON.stringify(field) as string | undefined;
       value = json && (JSON.parse(json, reviver) as string);
     } else if (typeof field == 'boolean') value = field ? 't' : 'f';
-    else if (typeof field == 'number') value = i == 4 || isFinite(field) ? field.toString(36) : null;
+    else if (typeof field == 'number')
+      value = i == 4 || isFinite(field) ? field.toString(36) : null;
     // Absent fields are left out, and so is an empty referrer (`r`, 8th): other empty texts are sent.
     if (value != null && ((value as string) || i - 8)) {
       const key = 'psvecnflrijkwhtu'[i]!;
@@ -82,8 +84,13 @@ export const encodeEvent = (fields: EventQueryFields): string => {
       query += key + '=' + encodeURIComponent(value as string) + '&';
     }
   });
-  // eslint-disable-next-line @typescript-eslint/no-deprecated -- the smallest UTF-8 encoder there is
-  return query + 'x=' + murmur3(unescape(encodeURIComponent(canonical.sort().join('')))).toString(36);
+  return (
+    query +
+    'x=' +
+    // UTF-8 as one char per byte (`canonical` is well-formed: encodeURIComponent cannot throw).
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the smallest UTF-8 encoder there is
+    murmur3(unescape(encodeURIComponent(canonical.sort().join('')))).toString(36)
+  );
 };
 
 /**
