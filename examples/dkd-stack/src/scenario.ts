@@ -12,6 +12,8 @@ import {
   eventsOf,
   expectedAnswers,
   planTraffic,
+  probeVisit,
+  sendVisit,
   sendVisits,
   type ExpectedAnswers,
   type TrafficPlanOptions,
@@ -27,6 +29,8 @@ export interface ScenarioOptions {
   readonly plan?: TrafficPlanOptions;
   /** How long Druid may take to show every event. @default 180_000 */
   readonly ingestTimeoutMs?: number;
+  /** Single events timed from the collector into Druid SQL, after the load. @default 5 */
+  readonly probes?: number;
   /** Progress lines. @default nothing */
   readonly progress?: (line: string) => void;
 }
@@ -42,6 +46,8 @@ export interface ScenarioFigures {
   readonly submitToFirstRowMs: number;
   /** The sink flushed the last event to Kafka → Druid SQL counts every event. */
   readonly lastEventToQueryableMs: number;
+  /** Single events (the probes): request to the collector → counted by Druid SQL. */
+  readonly eventLatencyMs: readonly number[];
   /** Sending the synthetic load through the collectors into the sink. */
   readonly syntheticLoadMs: number;
   readonly questionsMs: number;
@@ -104,8 +110,50 @@ export async function runScenario(
     progress(`load: ${visits.length} ${window} sessions → ${endpoint.url}csc-event`);
     await sendVisits(visits, endpoint.url, stack.siteUrl, Date.now() - stack.clockOffsets[window]);
   }
-  const visits = [...early, ...synthetic];
+  const loaded = [...early, ...synthetic];
+  const loadEvents = loaded.reduce((sum, visit) => sum + eventsOf(visit), 0);
+  const written = (): number =>
+    WINDOWS.reduce((sum, window) => sum + stack.endpoints[window].counts.written, 0);
+  if (written() !== loadEvents) {
+    throw new Error(`the plan has ${loadEvents} events; the sink took ${written()}`);
+  }
+  await stack.sink.flush();
+  const flushedAt = Date.now();
+  const syntheticLoadMs = flushedAt - loadStarted;
+
+  // 4. Druid has every event once SUM("count") reaches the total.
+  progress(`Druid: waiting for ${loadEvents} events`);
+  await stack.druid.waitForRows(stack.dataSource, {
+    countExpression: 'SUM("count")',
+    minRows: loadEvents,
+    timeoutMs: options.ingestTimeoutMs ?? 180_000,
+    intervalMs: 250,
+  });
+  const lastEventToQueryableMs = Date.now() - flushedAt;
+
+  // One event at a time: from the request to the collector until Druid SQL counts it.
+  const probes: Visit[] = [];
+  const eventLatencyMs: number[] = [];
+  for (let i = 0; i < (options.probes ?? 5); i++) {
+    const probe = probeVisit(Date.now());
+    const sentAt = Date.now();
+    await sendVisit(probe, stack.siteUrl, stack.siteUrl, sentAt);
+    probes.push(probe);
+    await stack.druid.waitForRows(stack.dataSource, {
+      countExpression: 'SUM("count")',
+      minRows: loadEvents + probes.length,
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+    eventLatencyMs.push(Date.now() - sentAt);
+  }
+  progress(`one event, collector → Druid SQL: ${eventLatencyMs.join(', ')} ms`);
+
+  const visits = [...loaded, ...probes];
   const expected = expectedAnswers(visits, campaign);
+  if (written() !== expected.totalEvents) {
+    throw new Error(`the plan has ${expected.totalEvents} events; the sink took ${written()}`);
+  }
   const events = { total: expected.totalEvents } as Record<TrafficWindow, number> & {
     total: number;
   };
@@ -114,24 +162,6 @@ export async function runScenario(
       .filter((visit) => visit.window === window)
       .reduce((sum, visit) => sum + eventsOf(visit), 0);
   }
-  const written = WINDOWS.map((window) => stack.endpoints[window].counts.written);
-  if (written.reduce((sum, n) => sum + n, 0) !== expected.totalEvents) {
-    const per = WINDOWS.map((window, i) => `${window}: ${written[i]} of ${events[window]}`);
-    throw new Error(`the sink did not take exactly the planned events (${per.join(', ')})`);
-  }
-  await stack.sink.flush();
-  const flushedAt = Date.now();
-  const syntheticLoadMs = flushedAt - loadStarted;
-
-  // 4. Druid has every event once SUM("count") reaches the total.
-  progress(`Druid: waiting for ${expected.totalEvents} events`);
-  await stack.druid.waitForRows(stack.dataSource, {
-    countExpression: 'SUM("count")',
-    minRows: expected.totalEvents,
-    timeoutMs: options.ingestTimeoutMs ?? 180_000,
-    intervalMs: 250,
-  });
-  const lastEventToQueryableMs = Date.now() - flushedAt;
 
   // 5. The article's questions.
   const questionsStarted = Date.now();
@@ -156,6 +186,7 @@ export async function runScenario(
       sampleMs,
       submitToFirstRowMs,
       lastEventToQueryableMs,
+      eventLatencyMs,
       syntheticLoadMs,
       questionsMs,
     },

@@ -270,6 +270,24 @@ export function planTraffic(options: TrafficPlanOptions = {}): Visit[] {
   return visits;
 }
 
+/** A one-page visit of today, sent on its own to time one event's way into Druid. */
+export function probeVisit(now: number): Visit {
+  return {
+    window: 'today',
+    via: 'synthetic',
+    partyId: createIdentifier({ timestamp: now }),
+    sessionId: createIdentifier({ timestamp: now }),
+    newParty: true,
+    browser: BROWSERS[0]!,
+    address: `${DEMO_COUNTRIES[0]!.addressPrefix}200`,
+    country: DEMO_COUNTRIES[0]!.code,
+    referrer: undefined,
+    campaign: undefined,
+    pages: [PAGES.home],
+    signup: false,
+  };
+}
+
 /** The landing URL of a visit: the page with its utm parameters. */
 export function landingUrl(siteUrl: string, visit: Visit): string {
   const url = new URL(visit.pages[0]!, siteUrl);
