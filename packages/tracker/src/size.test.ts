@@ -3,13 +3,13 @@ import { buildScript, bundleEsm, CORE_ENTRY, gzipSize } from '../scripts/bundle.
 
 /*
  * Size ceilings, in gzip -9 bytes. The issue's budgets are 3,000 B for the drop-in script with
- * every feature and 1,500 B for an ESM bundle of createTracker + pageView + signal; the ceilings
- * below are what the tag measures today (see docs/tracker.md for why), kept as regression guards:
- * a change that makes the tag bigger fails here. For reference: divolte.js 4,251 B, Plausible
- * 2,626 B (shared/reference/trackers.md).
+ * every feature and 1,500 B for an ESM bundle of createTracker + pageView + signal. The ceilings
+ * are what the tag measures today (3,643 / 2,309 B before the size work; docs/tracker.md says what
+ * the remaining bytes are), kept as regression guards: a change that makes the tag bigger fails
+ * here. For reference: divolte.js 4,251 B, Plausible 2,626 B (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 3660;
-const CORE_CEILING = 2320;
+const SCRIPT_CEILING = 3318;
+const CORE_CEILING = 1938;
 
 describe('size', () => {
   it(`dist/tributary.js with every feature stays within ${SCRIPT_CEILING} B gzip`, async () => {
