@@ -127,6 +127,7 @@ export interface Tracker<TEvents extends EventMap = UntypedEvents> {
   /**
    * Signals a custom event with optional JSON parameters; returns its event id, or `null` (and
    * sends nothing) when `type` is empty.
+   * @throws {TypeError} from `JSON.stringify` when the parameters hold a BigInt or a cycle.
    */
   signal<TType extends keyof TEvents & string>(
     type: TType,
