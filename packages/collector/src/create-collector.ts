@@ -15,6 +15,7 @@ import { CollectorError } from './collector-error';
 import type { BodyFailure, CollectorRequest, CollectorResponse } from './collector-request';
 import { createFetchHandler, type FetchHandler } from './fetch-handler';
 import {
+  countResponse,
   createMetricsState,
   formatPrometheus,
   observeLatency,
@@ -29,6 +30,7 @@ import { hasValidIdentifiers } from './internal/peek-identifiers';
 import { createDuplicateMemory } from './internal/duplicate-memory';
 import { acceptsEncoding, matchesEtag, mediaType } from './internal/http-headers';
 import { anonymiseIpAddress } from './internal/ip-address';
+import { constantResponse } from './internal/constant-response';
 import { createPartyQueue } from './internal/party-queue';
 import { resolveRemoteAddress } from './internal/remote-address';
 import { createScriptAsset } from './internal/script-asset';
@@ -264,7 +266,7 @@ const NO_CACHE = {
   expires: 'Fri, 14 Apr 1995 11:30:00 GMT',
 };
 
-const PIXEL_OK: CollectorResponse = {
+const PIXEL_OK: CollectorResponse = constantResponse({
   status: 200,
   headers: {
     'content-type': 'image/gif',
@@ -273,13 +275,17 @@ const PIXEL_OK: CollectorResponse = {
     ...NO_CACHE,
   },
   body: GIF,
-};
+});
 
-const PIXEL_NOT_MODIFIED: CollectorResponse = {
+const PIXEL_NOT_MODIFIED: CollectorResponse = constantResponse({
   status: 304,
   headers: { etag: SENTINEL_ETAG, ...NO_CACHE },
   body: undefined,
-};
+});
+
+// A settled promise to schedule microtasks with: queueMicrotask makes an AsyncResource per call in
+// Node, a `then` on a settled promise does not.
+const settled = Promise.resolve();
 
 const NO_CONTENT: CollectorResponse = { status: 204, headers: {}, body: undefined };
 
@@ -290,6 +296,9 @@ const ALLOW: Readonly<Record<Route, string>> = {
   ping: 'GET, HEAD',
   script: 'GET, HEAD',
 };
+
+/** How many user agents' bot verdicts are remembered. */
+const BOT_CACHE_SIZE = 1000;
 
 /** Headers that carry client addresses other than X-Forwarded-For; dropped when anonymising. */
 const ADDRESS_HEADERS = [
@@ -399,14 +408,20 @@ export function createCollector(options: CollectorOptions): Collector {
       }
     },
   });
-  // User agents repeat a lot and bot detection is a large regular expression: remember verdicts.
+  // User agents repeat a lot and bot detection is a large regular expression: remember the
+  // verdicts of the last BOT_CACHE_SIZE agents seen (a Map iterates in insertion order, so its
+  // first key is the oldest; a hit moves the agent to the end).
   const botCache = new Map<string, boolean>();
   const isBotAgent = (userAgent: string | undefined): boolean => {
     if (userAgent === undefined || userAgent === '') return false;
     let verdict = botCache.get(userAgent);
     if (verdict === undefined) {
       verdict = detectBot(userAgent);
-      if (botCache.size >= 1000) botCache.clear();
+      if (botCache.size >= BOT_CACHE_SIZE) botCache.delete(botCache.keys().next().value!);
+      botCache.set(userAgent, verdict);
+    } else if (botCache.size >= BOT_CACHE_SIZE >> 1) {
+      // Only a full-ish cache can evict: refresh this agent so the busy ones stay.
+      botCache.delete(userAgent);
       botCache.set(userAgent, verdict);
     }
     return verdict;
@@ -418,7 +433,7 @@ export function createCollector(options: CollectorOptions): Collector {
   let bodyWaiters: (() => void)[] = [];
 
   const respond = (response: CollectorResponse): CollectorResponse => {
-    state.responses.set(response.status, (state.responses.get(response.status) ?? 0) + 1);
+    countResponse(state, response.status);
     return response;
   };
 
@@ -461,9 +476,9 @@ export function createCollector(options: CollectorOptions): Collector {
       trustedProxies > 0 ? request.headerValues('x-forwarded-for') : undefined,
       trustedProxies,
     );
-    let headers = request.headers();
+    let headers: Record<string, string[]> | undefined;
     if (anonymise) {
-      headers = { ...headers };
+      headers = { ...request.headers() };
       remoteAddress = anonymiseIpAddress(remoteAddress) ?? '';
       for (const name of ADDRESS_HEADERS) Reflect.deleteProperty(headers, name);
       const forwarded = headers['x-forwarded-for'];
@@ -479,7 +494,7 @@ export function createCollector(options: CollectorOptions): Collector {
     const userAgent = request.header('user-agent');
     const context: RequestContext = {
       remoteAddress,
-      headers,
+      headers: headers ?? request.headers(),
       cookies: parseCookies(request.header('cookie')),
     };
     if (userAgent !== undefined) context.userAgent = userAgent;
@@ -511,12 +526,10 @@ export function createCollector(options: CollectorOptions): Collector {
     return event;
   };
 
-  const enqueue = (events: readonly ClickEvent[]): void => {
-    for (const event of events) {
-      state.accepted++;
-      state.queueDepth++;
-      queue.push(event);
-    }
+  const enqueue = (event: ClickEvent, schedule: boolean): void => {
+    state.accepted++;
+    state.queueDepth++;
+    queue.push(event, schedule);
   };
 
   /** The fields every event has, with the request's verdicts; `duplicate` is set by `verdict`. */
@@ -557,20 +570,23 @@ export function createCollector(options: CollectorOptions): Collector {
     facts: RequestFacts,
     receivedAt: number,
   ): ClickEvent => {
-    const event = clickEvent(
-      {
-        source: 'browser',
-        receivedAt,
-        clientTimestamp: decoded.clientTimestamp,
-        partyId: decoded.partyId,
-        sessionId: decoded.sessionId,
-        eventId: decoded.eventId,
-        newParty: decoded.newParty,
-        firstInSession: decoded.firstInSession,
-        corrupt: decoded.corrupt,
-      },
-      facts,
-    );
+    // The fields of clickEvent(), written out: one object per event instead of two.
+    const event: ClickEvent = {
+      source: 'browser',
+      receivedAt,
+      clientTimestamp: decoded.clientTimestamp,
+      partyId: decoded.partyId,
+      sessionId: decoded.sessionId,
+      eventId: decoded.eventId,
+      newParty: decoded.newParty,
+      firstInSession: decoded.firstInSession,
+      corrupt: decoded.corrupt,
+      duplicate: false,
+      isBot: facts.isBot,
+      doNotTrack: facts.doNotTrack,
+      globalPrivacyControl: facts.globalPrivacyControl,
+      request: facts.context,
+    };
     event.pageViewId = decoded.pageViewId;
     if (decoded.eventType !== undefined) event.eventType = decoded.eventType;
     if (decoded.parameters !== undefined) event.parameters = decoded.parameters;
@@ -584,15 +600,24 @@ export function createCollector(options: CollectorOptions): Collector {
     return event;
   };
 
-  /** Pixel requests answered and not yet decoded; see {@link handlePixel}. */
-  let deferred: { request: CollectorRequest; query: string; receivedAt: number }[] = [];
+  /**
+   * Pixel requests answered and not yet decoded (see {@link handlePixel}), as parallel arrays: no
+   * object per request.
+   */
+  let deferredRequests: CollectorRequest[] = [];
+  let deferredQueries: string[] = [];
+  let deferredTimes: number[] = [];
   let deferredScheduled = false;
 
-  /** Decodes one pixel event and queues it; returns the decode issue when it is invalid. */
+  /**
+   * Decodes one pixel event and queues it; returns the decode issue when it is invalid. With
+   * `schedule` false the caller flushes the queue itself.
+   */
   const processPixel = (
     request: CollectorRequest,
     query: string,
     receivedAt: number,
+    schedule: boolean,
   ): string | undefined => {
     const decoded = decodeEventQuery(query);
     if (!decoded.ok) {
@@ -601,23 +626,30 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     const facts = requestFacts(request, 'browser');
     const event = verdict(browserEvent(decoded.value, facts, receivedAt), facts);
-    if (event !== undefined) enqueue([event]);
+    if (event !== undefined) enqueue(event, schedule);
     return undefined;
   };
 
   const processDeferred = (): void => {
     deferredScheduled = false;
-    const batch = deferred;
-    deferred = [];
-    for (const item of batch) {
+    const requests = deferredRequests;
+    const queries = deferredQueries;
+    const times = deferredTimes;
+    if (requests.length === 0) return;
+    deferredRequests = [];
+    deferredQueries = [];
+    deferredTimes = [];
+    for (let i = 0; i < requests.length; i++) {
       try {
-        processPixel(item.request, item.query, item.receivedAt);
+        processPixel(requests[i]!, queries[i]!, times[i]!, false);
       } catch (error) {
         // Only injected code can throw here (isBot, clock, a CORS predicate …), after the answer.
         state.dropped.internal_error++;
         report('A pixel event could not be processed after its answer.', { error });
       }
     }
+    // The answers are written: hand the events to the consumer now, without another microtask.
+    queue.flush();
   };
 
   /**
@@ -634,7 +666,7 @@ export function createCollector(options: CollectorOptions): Collector {
       return respond(PIXEL_NOT_MODIFIED);
     }
     state.received++;
-    if (queue.depth + deferred.length >= maxQueued) {
+    if (queue.depth + deferredRequests.length >= maxQueued) {
       state.dropped.queue_full++;
       if (pixelQueueFull === 'reject') {
         return reject('queue_full', 'The collector is busy; retry later.');
@@ -642,15 +674,17 @@ export function createCollector(options: CollectorOptions): Collector {
       return respond(PIXEL_OK);
     }
     if (hasValidIdentifiers(query)) {
-      deferred.push({ request, query, receivedAt: clock() });
+      deferredRequests.push(request);
+      deferredQueries.push(query);
+      deferredTimes.push(clock());
       if (!deferredScheduled) {
         deferredScheduled = true;
-        queueMicrotask(processDeferred);
+        void settled.then(processDeferred);
       }
       return respond(PIXEL_OK);
     }
     // Unusual encodings or a bad request: decode now, so a bad one gets its 400 and reason.
-    const issue = processPixel(request, query, clock());
+    const issue = processPixel(request, query, clock(), true);
     return issue === undefined ? respond(PIXEL_OK) : reject('invalid_event', issue);
   };
 
@@ -711,7 +745,7 @@ export function createCollector(options: CollectorOptions): Collector {
     }
     for (const event of events) {
       const kept = verdict(event, facts);
-      if (kept !== undefined) enqueue([kept]);
+      if (kept !== undefined) enqueue(kept, true);
     }
     return undefined;
   };

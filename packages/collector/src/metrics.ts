@@ -101,7 +101,8 @@ export interface CollectorMetrics {
 /** The mutable counters behind {@link CollectorMetrics}. */
 export interface MetricsState {
   requests: number;
-  responses: Map<number, number>;
+  /** Responses by status code, indexed by the code (a plain array: one increment per response). */
+  responses: number[];
   rejected: Record<RejectReason, number>;
   notModified: number;
   received: number;
@@ -125,7 +126,7 @@ export function createMetricsState(): MetricsState {
     Object.fromEntries(keys.map((key) => [key, 0])) as Record<TKey, number>;
   return {
     requests: 0,
-    responses: new Map(),
+    responses: new Array<number>(600).fill(0),
     rejected: zero(REJECT_REASONS),
     notModified: 0,
     received: 0,
@@ -144,9 +145,15 @@ export function createMetricsState(): MetricsState {
   };
 }
 
+/** Counts one response; codes outside 100–599 (which node:http refuses anyway) are not kept. */
+export function countResponse(state: MetricsState, status: number): void {
+  if (status >= 100 && status < 600) state.responses[status]!++;
+}
+
 export function observeLatency(state: MetricsState, seconds: number): void {
   state.latencyCount++;
   state.latencySum += seconds;
+  // Most consumers finish within the first bucket: one comparison in the common case.
   let i = 0;
   while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]!) i++;
   state.latencyBuckets[i]!++;
@@ -160,7 +167,9 @@ export function snapshotMetrics(state: MetricsState): CollectorMetrics {
   });
   return {
     requests: state.requests,
-    responses: Object.fromEntries(state.responses),
+    responses: Object.fromEntries(
+      state.responses.flatMap((count, status) => (count > 0 ? [[status, count]] : [])),
+    ),
     rejected: { ...state.rejected },
     notModified: state.notModified,
     received: state.received,

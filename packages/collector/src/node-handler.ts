@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BodyResult, CollectorRequest, CollectorResponse } from './collector-request';
+import { FLAT_HEADERS } from './internal/constant-response';
 import { INTERNAL_ERROR_STATUS } from './internal/status';
 
 /**
@@ -25,7 +26,46 @@ function checkLength(body: Uint8Array, limit: number, expected: number | undefin
   return { ok: true, body };
 }
 
-/** The core's view of an IncomingMessage: reads only what the core asks for, builds no Request. */
+/**
+ * Header names whose repeats node:http drops from `IncomingMessage.headers` (it keeps the first);
+ * every other name it joins as the core does (`, `, and `; ` for cookie).
+ */
+const FIRST_WINS = new Set([
+  'age',
+  'authorization',
+  'content-length',
+  'content-type',
+  'etag',
+  'expires',
+  'from',
+  'host',
+  'if-modified-since',
+  'if-unmodified-since',
+  'last-modified',
+  'location',
+  'max-forwards',
+  'proxy-authorization',
+  'referer',
+  'retry-after',
+  'server',
+  'user-agent',
+]);
+
+/** How often `name` (lower case) occurs in node's raw header list (names at even indices). */
+function occurrences(raw: readonly string[], name: string): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const field = raw[i]!;
+    if (field.length === name.length && (field === name || field.toLowerCase() === name)) count++;
+  }
+  return count;
+}
+
+/**
+ * The core's view of an IncomingMessage: reads only what the core asks for, builds no Request.
+ * Single headers come from `IncomingMessage.headers`, which node:http builds for every request
+ * anyway; the per-value view (`headersDistinct`) is built only when asked for.
+ */
 class NodeRequest implements CollectorRequest {
   readonly method: string;
   readonly url: string;
@@ -40,11 +80,18 @@ class NodeRequest implements CollectorRequest {
   }
 
   header(name: string): string | undefined {
-    // Only headersDistinct: Node builds each header view lazily, and one is enough.
-    const values = this.#request.headersDistinct[name];
-    if (values === undefined) return undefined;
-    if (values.length === 1) return values[0];
-    return values.join(name === 'cookie' ? '; ' : ', ');
+    const request = this.#request;
+    const value: unknown = request.headers[name];
+    if (typeof value === 'string') {
+      // node:http kept only the first of these; the core wants them all, joined.
+      if (FIRST_WINS.has(name) && occurrences(request.rawHeaders, name) > 1) {
+        return request.headersDistinct[name]?.join(', ');
+      }
+      return value;
+    }
+    if (value === undefined) return undefined;
+    // set-cookie, the one header node:http keeps as an array.
+    return (value as string[]).join(', ');
   }
 
   headerValues(name: string): readonly string[] | undefined {
@@ -52,13 +99,15 @@ class NodeRequest implements CollectorRequest {
   }
 
   headers(): Record<string, string[]> {
-    // Node builds this object once per request; the core copies it before rewriting anything.
+    // Node builds this object once per request, on first use; the core asks only when the
+    // consumer reads the event's headers (or to anonymise them).
     return this.#request.headersDistinct as Record<string, string[]>;
   }
 
   headerBytes(): number {
+    const raw = this.#request.rawHeaders;
     let bytes = 0;
-    for (const part of this.#request.rawHeaders) bytes += part.length;
+    for (let i = 0; i < raw.length; i++) bytes += raw[i]!.length;
     return bytes;
   }
 
@@ -120,10 +169,45 @@ class NodeRequest implements CollectorRequest {
   }
 }
 
+/** A constant answer as node:http takes it best: a flat header list and a Buffer body. */
+interface Prepared {
+  readonly headers: string[];
+  readonly body: Buffer | undefined;
+}
+
+const prepared = new WeakMap<CollectorResponse, Prepared>();
+
+function prepare(answer: CollectorResponse): Prepared | undefined {
+  let ready = prepared.get(answer);
+  if (ready === undefined) {
+    const flat = FLAT_HEADERS.get(answer);
+    if (flat === undefined) return undefined;
+    const body = answer.body;
+    ready = {
+      headers: flat as string[],
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string'
+            ? Buffer.from(body)
+            : Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+    };
+    prepared.set(answer, ready);
+  }
+  return ready;
+}
+
 function write(response: ServerResponse, answer: CollectorResponse): void {
   if (response.headersSent || response.destroyed) return;
-  response.writeHead(answer.status, answer.headers);
-  response.end(answer.body);
+  const constant = prepare(answer);
+  if (constant === undefined) {
+    response.writeHead(answer.status, answer.headers);
+    response.end(answer.body);
+  } else {
+    // writeHead only reads the list; a Buffer body spares node:http a conversion per request.
+    response.writeHead(answer.status, constant.headers);
+    response.end(constant.body);
+  }
 }
 
 function fail(response: ServerResponse): void {

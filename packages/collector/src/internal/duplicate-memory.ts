@@ -1,5 +1,8 @@
 import { murmur3x64_128Into } from './murmur3-128';
 
+/** Whether typed arrays are little-endian here (as on every platform Node and browsers run on). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Divolte's short-term duplicate memory (reference §1.9): one 64-bit signature per slot. */
 export interface DuplicateMemory {
   /** Whether this party/session/event id triple was probably seen before; remembers it either way. */
@@ -19,21 +22,37 @@ export function createDuplicateMemory(size: number): DuplicateMemory {
   const low = new Int32Array(size);
   // A slot that was never written holds signature 0, as a fresh Java long[] does.
   const hash = new Int32Array(4);
-  let scratch = new Uint8Array(512);
-  const put = (text: string, at: number): number => {
-    for (let i = 0; i < text.length; i++) {
-      const unit = text.charCodeAt(i);
-      scratch[at++] = unit & 0xff;
-      scratch[at++] = unit >>> 8;
-    }
-    return at;
-  };
+  // The UTF-16LE bytes of the ids. A little-endian platform writes them as code units and hashes
+  // them as whole 32-bit words; a big-endian one writes and reads bytes.
+  let buffer = new ArrayBuffer(512);
+  let bytes = new Uint8Array(buffer);
+  let units = new Uint16Array(buffer);
+  let words = new Int32Array(buffer);
+  const put = LITTLE_ENDIAN
+    ? (text: string, at: number): number => {
+        for (let i = 0; i < text.length; i++) units[at++] = text.charCodeAt(i);
+        return at;
+      }
+    : (text: string, at: number): number => {
+        for (let i = 0; i < text.length; i++) {
+          const unit = text.charCodeAt(i);
+          bytes[2 * at] = unit & 0xff;
+          bytes[2 * at + 1] = unit >>> 8;
+          at++;
+        }
+        return at;
+      };
   return {
     observe(partyId, sessionId, eventId) {
       const length = 2 * (partyId.length + sessionId.length + eventId.length);
-      if (length > scratch.length) scratch = new Uint8Array(length * 2);
+      if (length > buffer.byteLength) {
+        buffer = new ArrayBuffer(length * 2);
+        bytes = new Uint8Array(buffer);
+        units = new Uint16Array(buffer);
+        words = new Int32Array(buffer);
+      }
       put(eventId, put(sessionId, put(partyId, 0)));
-      murmur3x64_128Into(scratch, length, 0, hash);
+      murmur3x64_128Into(bytes, length, 0, hash, LITTLE_ENDIAN ? words : undefined);
       const h1Low = hash[0]!;
       // Bytes 0..3 are h1's low word little-endian; Guava's Ints.fromBytes reads them big-endian.
       const selector =

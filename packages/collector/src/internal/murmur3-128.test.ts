@@ -59,4 +59,19 @@ describe('murmur3x64_128', () => {
       ),
     );
   });
+
+  it('reads whole words from a view of the same buffer with the same result (little-endian)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer(), (data, seed) => {
+        const buffer = new ArrayBuffer(data.length + 4 - (data.length % 4));
+        const bytes = new Uint8Array(buffer);
+        bytes.set(data);
+        const byByte = new Int32Array(4);
+        const byWord = new Int32Array(4);
+        murmur3x64_128Into(bytes, data.length, seed, byByte);
+        murmur3x64_128Into(bytes, data.length, seed, byWord, new Int32Array(buffer));
+        expect(byWord).toEqual(byByte);
+      }),
+    );
+  });
 });

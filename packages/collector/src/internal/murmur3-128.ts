@@ -77,13 +77,15 @@ function word(data: Uint8Array, at: number): number {
 /**
  * Hashes the first `length` bytes of `data` and writes the 128-bit result into `out` as four
  * 32-bit words: h1 low, h1 high, h2 low, h2 high (Guava's `asBytes()` is h1 then h2, each
- * little-endian).
+ * little-endian). `words`, a view of the same buffer, lets a little-endian platform read whole
+ * blocks instead of bytes; `data` must then start at offset 0 of that buffer.
  */
 export function murmur3x64_128Into(
   data: Uint8Array,
   length: number,
   seed: number,
   out: Int32Array,
+  words?: Int32Array,
 ): void {
   let h1Hi = 0;
   let h1Lo = seed | 0;
@@ -95,10 +97,18 @@ export function murmur3x64_128Into(
   let k2Lo: number;
   const blocks = length - (length & 15);
   for (let i = 0; i < blocks; i += 16) {
-    k1Lo = word(data, i);
-    k1Hi = word(data, i + 4);
-    k2Lo = word(data, i + 8);
-    k2Hi = word(data, i + 12);
+    if (words === undefined) {
+      k1Lo = word(data, i);
+      k1Hi = word(data, i + 4);
+      k2Lo = word(data, i + 8);
+      k2Hi = word(data, i + 12);
+    } else {
+      const at = i >> 2;
+      k1Lo = words[at]!;
+      k1Hi = words[at + 1]!;
+      k2Lo = words[at + 2]!;
+      k2Hi = words[at + 3]!;
+    }
 
     mixK1(k1Hi, k1Lo);
     h1Hi ^= rHi;

@@ -16,12 +16,22 @@ export interface PartyQueueHooks {
 export interface PartyQueue {
   /** Events accepted and not yet finished by the consumer. */
   readonly depth: number;
-  push(event: ClickEvent): void;
+  /**
+   * Queues an event. With `schedule` (the default) the consumer runs in a microtask; without, the
+   * caller promises to call {@link PartyQueue.flush} once its responses are written.
+   */
+  push(event: ClickEvent, schedule?: boolean): void;
+  /** Hands every queued event whose party is not busy to the consumer, now. */
+  flush(): void;
   /** Resolves when the depth is zero. */
   idle(): Promise<void>;
 }
 
 const now = (): number => performance.now();
+
+// A settled promise to schedule microtasks with: queueMicrotask makes an AsyncResource per call in
+// Node, a `then` on a settled promise does not.
+const settled = Promise.resolve();
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
@@ -97,6 +107,7 @@ export function createPartyQueue(consumer: EventConsumer, hooks: PartyQueueHooks
 
   const flush = (): void => {
     scheduled = false;
+    if (ready.length === 0) return;
     const batch = ready;
     ready = [];
     for (const entry of batch) run(entry);
@@ -106,16 +117,16 @@ export function createPartyQueue(consumer: EventConsumer, hooks: PartyQueueHooks
     get depth() {
       return depth;
     },
-    push(event) {
+    push(event, schedule = true) {
       depth++;
       const entry: Entry = { event, at: now() };
       const queued = waiting.get(event.partyId);
       if (queued === undefined) {
         waiting.set(event.partyId, null);
         ready.push(entry);
-        if (!scheduled) {
+        if (schedule && !scheduled) {
           scheduled = true;
-          queueMicrotask(flush);
+          void settled.then(flush);
         }
       } else if (queued === null) {
         waiting.set(event.partyId, [entry]);
@@ -123,6 +134,7 @@ export function createPartyQueue(consumer: EventConsumer, hooks: PartyQueueHooks
         queued.push(entry);
       }
     },
+    flush,
     idle() {
       return depth === 0
         ? Promise.resolve()

@@ -1,4 +1,4 @@
-import { decodeEventQuery, encodeEventQuery } from '@tributary/schema/protocol';
+import { decodeEventQuery, encodeEventQuery, parseIdentifier } from '@tributary/schema/protocol';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { trackedEvent } from '../../test/http';
@@ -35,6 +35,44 @@ describe('hasValidIdentifiers', () => {
         expect(idIssues).toEqual([]);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('decodes ids as the general decoder does, escaped colons taken the short way', () => {
+    // The previous decode step, as the specification: `+` is a space, then decodeURIComponent.
+    const reference = (query: string): boolean => {
+      const first = (key: string): string | undefined =>
+        query
+          .split('&')
+          .find((pair) => pair.startsWith(key + '='))
+          ?.slice(2);
+      const ids = [first('p'), first('s')].map((raw) => {
+        if (raw === undefined) return undefined;
+        try {
+          return decodeURIComponent(raw.replace(/\+/g, ' '));
+        } catch {
+          return undefined;
+        }
+      });
+      return ids.every((id) => id !== undefined && parseIdentifier(id).ok);
+    };
+    const part = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc
+        .array(
+          fc.constantFrom('0', ':', '%3A', '%3a', '%3', '1', 'z', '%41', '%E0', '+', '%2B', '-'),
+          { maxLength: 12 },
+        )
+        .map((parts) => parts.join('')),
+    );
+    const query = fc
+      .array(fc.tuple(fc.constantFrom('p', 's', 'v'), part), { maxLength: 5 })
+      .map((pairs) => pairs.map(([key, value]) => `${key}=${value}`).join('&'));
+    fc.assert(
+      fc.property(query, (text) => {
+        expect(hasValidIdentifiers(text)).toBe(reference(text));
+      }),
+      { numRuns: 5000 },
     );
   });
 });
