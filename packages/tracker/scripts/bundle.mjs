@@ -20,7 +20,7 @@ export const INTERNAL_PROPERTIES = new RegExp(
       // also data- attributes of the script tag, passed on as they are: not mangled.)
       'features|autoPageView|cookieless|eventTimeout|randomBytes|batchEndpoint|maxQueue|maxBatch',
       'storageKey|retryDelay|maxRetryDelay|respectDoNotTrack|respectGlobalPrivacyControl',
-      'initial|eventType|window|storage|hash|timeout',
+      'initial|eventType|window|storage|hash|timeout|now',
       // TrackerContext, and ConsentOptions' pending
       'tracker|send|save|queue|pump|request|pending',
     ].join('|') +

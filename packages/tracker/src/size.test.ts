@@ -8,7 +8,7 @@ import { buildScript, bundleEsm, CORE_ENTRY, gzipSize } from '../scripts/bundle.
  * the remaining bytes are), kept as regression guards: a change that makes the tag bigger fails
  * here. For reference: divolte.js 4,251 B, Plausible 2,626 B (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 3318;
+const SCRIPT_CEILING = 3314;
 const CORE_CEILING = 1938;
 
 describe('size', () => {

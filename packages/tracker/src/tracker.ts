@@ -167,7 +167,10 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
 ): Tracker<TEvents> {
   const w = options.window ?? window;
   const { document: d, location } = w;
-  const now = options.now ?? Date.now;
+  // `Date['now']`: the drop-in's build shortens the option's name (so that no `data-now` attribute
+  // can set it), never the built-in's.
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- Date.now uses no `this`
+  const now = options.now ?? Date['now'];
   const random =
     options.randomBytes ?? ((length: number) => crypto.getRandomValues(new Uint8Array(length)));
   const names = [options.partyCookie ?? '_dvp', options.sessionCookie ?? '_dvs'];
