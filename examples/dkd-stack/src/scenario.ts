@@ -95,11 +95,23 @@ export async function runScenario(
   progress(`Druid: submitting the supervisor for ${stack.dataSource} (topic ${stack.topic})`);
   const { sampleMs } = await stack.submitSupervisor();
   const submittedAt = Date.now();
-  await stack.druid.waitForRows(stack.dataSource, {
-    countExpression: 'SUM("count")',
-    timeoutMs: options.ingestTimeoutMs ?? 180_000,
-    intervalMs: 250,
-  });
+  await stack.druid
+    .waitForRows(stack.dataSource, {
+      countExpression: 'SUM("count")',
+      timeoutMs: options.ingestTimeoutMs ?? 180_000,
+      intervalMs: 250,
+    })
+    .catch(async (error: unknown) => {
+      // Say why: usually no free task slot (druid.worker.capacity) or a task that cannot read.
+      const status = await stack.druid.supervisorStatus(stack.dataSource).catch(() => undefined);
+      throw new Error(
+        `no rows in ${stack.dataSource} after submitting its supervisor; supervisor ` +
+          (status
+            ? `${status.detailedState}, ${status.activeTasks.length} active tasks`
+            : 'unknown'),
+        { cause: error },
+      );
+    });
   const submitToFirstRowMs = Date.now() - submittedAt;
 
   // 3. The synthetic load, each window through its own collector clock.
