@@ -7,6 +7,18 @@ function hexValue(code: number): number {
   return -1;
 }
 
+const ESCAPED_COLON = /%3A/gi;
+
+/** Whether every `%` of `text` starts `%3A` or `%3a`. */
+function onlyEscapedColons(text: string): boolean {
+  let at = text.indexOf('%');
+  while (at >= 0) {
+    if (text.charCodeAt(at + 1) !== 51 || (text.charCodeAt(at + 2) | 32) !== 97) return false;
+    at = text.indexOf('%', at + 3);
+  }
+  return true;
+}
+
 /**
  * Decodes one query component: `+` is a space, `%XX` runs are UTF-8 (invalid bytes become U+FFFD),
  * and a `%` not followed by two hex digits is kept as it is. Never throws, unlike
@@ -15,6 +27,9 @@ function hexValue(code: number): number {
 export function decodeComponent(text: string): string {
   const spaced = text.indexOf('+') < 0 ? text : text.replace(/\+/g, ' ');
   if (spaced.indexOf('%') < 0) return spaced;
+  // Divolte ids (`0%3A…%3A…`) escape nothing but colons: a replace is twice as fast as the
+  // general decoder and gives the same text.
+  if (onlyEscapedColons(spaced)) return spaced.replace(ESCAPED_COLON, ':');
   try {
     // The native decoder is much faster and agrees on every well-formed input.
     return decodeURIComponent(spaced);

@@ -287,18 +287,24 @@ function badIdentifier(key: string, name: string): Issue {
 export function decodeEventQuery(
   input: string | Iterable<readonly [string, string]>,
 ): EventQueryResult {
+  if (typeof input === 'string') {
+    // Nothing from outside runs while a string is decoded, so the pair lists can be reused.
+    scanQuery(input, scratchKeys, scratchValues);
+    try {
+      return decodePairs(scratchKeys, scratchValues);
+    } finally {
+      scratchKeys.length = 0;
+      scratchValues.length = 0;
+    }
+  }
+  // An iterable runs foreign code (which may decode too): lists of its own.
   const keys: string[] = [];
   const values: string[] = [];
   let collected: boolean;
-  if (typeof input === 'string') {
-    scanQuery(input, keys, values);
-    collected = true;
-  } else {
-    try {
-      collected = collectPairs(input, keys, values);
-    } catch {
-      collected = false;
-    }
+  try {
+    collected = collectPairs(input, keys, values);
+  } catch {
+    collected = false;
   }
   if (!collected) {
     return {
@@ -308,6 +314,14 @@ export function decodeEventQuery(
       ],
     };
   }
+  return decodePairs(keys, values);
+}
+
+const scratchKeys: string[] = [];
+const scratchValues: string[] = [];
+
+/** The event in decoded pairs: the first value of each key, validated; the checksum over all. */
+function decodePairs(keys: readonly string[], values: readonly string[]): EventQueryResult {
 
   // The first value of each one-letter key the protocol knows.
   let p: string | undefined;

@@ -98,38 +98,57 @@ function setProperty(target: Record<string, JsonValue>, key: string, value: Json
   }
 }
 
+// The input and read position of the decode in progress, module-level so that decoding makes no
+// closures: decodeMincode runs no foreign code, so calls cannot interleave.
+let source = '';
+let position = 0;
+
+/** Reads up to the next unescaped `!` and unescapes; `undefined` when the input ends first. */
+function readString(): string | undefined {
+  const text = source;
+  let out = '';
+  let start = position;
+  for (;;) {
+    if (position >= text.length) return undefined;
+    const c = text.charCodeAt(position);
+    if (c === 33) {
+      out += text.slice(start, position);
+      position++;
+      return out;
+    }
+    if (c === 126) {
+      out += text.slice(start, position);
+      position++;
+      if (position >= text.length) return undefined;
+      start = position;
+    }
+    position++;
+  }
+}
+
+function fail(message: string): Result<JsonValue> {
+  return failure('invalid_mincode', `${message} (at offset ${position}).`, [position]);
+}
+
 /**
  * Decodes mincode into the JSON value it stands for. Never throws: bad input gives issues with the
  * offset of the problem. Nesting depth is not limited by the call stack.
  */
 export function decodeMincode(text: string): Result<JsonValue> {
   if (typeof text !== 'string') return failure('invalid_mincode', 'Mincode must be a string.');
-  const stack: Container[] = [];
-  let position = 0;
-  let result: JsonValue | undefined;
+  source = text;
+  position = 0;
+  try {
+    return decodeSource();
+  } finally {
+    source = '';
+  }
+}
 
-  const readString = (): string | undefined => {
-    let out = '';
-    let start = position;
-    for (;;) {
-      if (position >= text.length) return undefined;
-      const c = text.charCodeAt(position);
-      if (c === 33) {
-        out += text.slice(start, position);
-        position++;
-        return out;
-      }
-      if (c === 126) {
-        out += text.slice(start, position);
-        position++;
-        if (position >= text.length) return undefined;
-        start = position;
-      }
-      position++;
-    }
-  };
-  const fail = (message: string): Result<JsonValue> =>
-    failure('invalid_mincode', `${message} (at offset ${position}).`, [position]);
+function decodeSource(): Result<JsonValue> {
+  const text = source;
+  const stack: Container[] = [];
+  let result: JsonValue | undefined;
 
   while (position < text.length || stack.length > 0) {
     if (position >= text.length) return fail('Unexpected end of input inside a container');

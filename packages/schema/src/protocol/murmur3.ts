@@ -70,29 +70,31 @@ function murmurByte(byte: number): void {
  */
 export function murmurText(text: string, from: number, to: number): void {
   let i = from;
-  // Whole little-endian words of ASCII while the stream is at a word boundary.
-  if (!(streamLength & 3)) {
-    while (i + 4 <= to) {
-      const c0 = text.charCodeAt(i);
-      const c1 = text.charCodeAt(i + 1);
-      const c2 = text.charCodeAt(i + 2);
-      const c3 = text.charCodeAt(i + 3);
-      if ((c0 | c1 | c2 | c3) >= 0x80) break;
-      streamHash ^= scramble(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-      streamHash = (Math.imul((streamHash << 13) | (streamHash >>> 19), 5) + 0xe6546b64) | 0;
-      streamLength += 4;
-      i += 4;
+  while (i < to) {
+    // Whole little-endian words of ASCII while the stream is at a word boundary.
+    if (!(streamLength & 3)) {
+      while (i + 4 <= to) {
+        const c0 = text.charCodeAt(i);
+        const c1 = text.charCodeAt(i + 1);
+        const c2 = text.charCodeAt(i + 2);
+        const c3 = text.charCodeAt(i + 3);
+        if ((c0 | c1 | c2 | c3) >= 0x80) break;
+        streamHash ^= scramble(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+        streamHash = (Math.imul((streamHash << 13) | (streamHash >>> 19), 5) + 0xe6546b64) | 0;
+        streamLength += 4;
+        i += 4;
+      }
+      if (i >= to) return;
     }
-  }
-  for (; i < to; i++) {
-    const c = text.charCodeAt(i);
+    // One character: up to the next word boundary, at the end, or when it is not ASCII.
+    const c = text.charCodeAt(i++);
     if (c < 0x80) {
       murmurByte(c);
     } else if (c < 0x800) {
       murmurByte(0xc0 | (c >> 6));
       murmurByte(0x80 | (c & 0x3f));
     } else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = i + 1 < to ? text.charCodeAt(i + 1) : 0;
+      const next = i < to ? text.charCodeAt(i) : 0;
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
         const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
         murmurByte(0xf0 | (point >> 18));
