@@ -93,6 +93,27 @@ describe('pixel GET over node:http', () => {
     });
   });
 
+  it('reads every value of repeated headers, also those node:http keeps only the first of', async () => {
+    const { events, url } = await start();
+    const target = new URL(pixelUrl(url, trackedEvent()));
+    await rawRequest(
+      url,
+      `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\n` +
+        'User-Agent: Mozilla/5.0 A\r\nuser-agent: Googlebot/2.1\r\n' +
+        'Cookie: a=1\r\nCookie: b=2; a=3\r\nDNT: 1\r\nDNT: 1\r\n' +
+        'Connection: close\r\n\r\n',
+    );
+    await until(() => events.length === 1);
+    const { request, isBot, doNotTrack } = events[0]!;
+    // Joined as the core's header() promises, so a bot hiding behind a second agent is seen.
+    expect(request.userAgent).toBe('Mozilla/5.0 A, Googlebot/2.1');
+    expect(isBot).toBe(true);
+    expect(request.cookies).toEqual({ a: '1', b: '2' });
+    expect(doNotTrack).toBe(false);
+    expect(request.headers['user-agent']).toEqual(['Mozilla/5.0 A', 'Googlebot/2.1']);
+    expect(request.headers.dnt).toEqual(['1', '1']);
+  });
+
   it('flags the reference checksum vectors: si9804 good, si9805 and a missing x corrupt', async () => {
     const { collector, events, url } = await start();
     for (const x of ['&x=si9804', '&x=si9805', '', '&x', '&x=']) {
