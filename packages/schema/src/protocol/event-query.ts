@@ -322,7 +322,6 @@ const scratchValues: string[] = [];
 
 /** The event in decoded pairs: the first value of each key, validated; the checksum over all. */
 function decodePairs(keys: readonly string[], values: readonly string[]): EventQueryResult {
-
   // The first value of each one-letter key the protocol knows.
   let p: string | undefined;
   let s: string | undefined;
