@@ -1,5 +1,6 @@
 import { createConsent, type Consent, type ConsentOptions } from './consent';
 import { trackNavigation } from './navigation';
+import { autoPageViews } from './page-views';
 import { trackOutboundLinks } from './outbound-links';
 import { reliableDelivery } from './reliable-delivery';
 import { createTracker, type Tracker, type TrackerFeature, type TrackerOptions } from './tracker';
@@ -43,6 +44,7 @@ export function startScript(w: Globals): void {
       respectGlobalPrivacyControl: flag('gpc'),
     });
   if (consent) features.push(consent);
+  if (get('autoPageView') != 'false') features.push(autoPageViews());
   if (spa != 'false') features.push(trackNavigation({ hash: spa == 'hash' }));
   if (flag('outbound')) features.push(trackOutboundLinks());
   if (get('queue') != 'false')
@@ -56,7 +58,6 @@ export function startScript(w: Globals): void {
     // as numbers); the build keeps these option names unmangled for it.
     ...(data as TrackerOptions),
     features,
-    autoPageView: get('autoPageView') != 'false',
     cookieless: flag('cookieless'),
     pageViewId,
   });

@@ -8,8 +8,8 @@ import { buildScript, bundleEsm, CORE_ENTRY, gzipSize } from '../scripts/bundle.
  * the remaining bytes are), kept as regression guards: a change that makes the tag bigger fails
  * here. For reference: divolte.js 4,251 B, Plausible 2,626 B (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 3314;
-const CORE_CEILING = 1938;
+const SCRIPT_CEILING = 3304;
+const CORE_CEILING = 1808;
 
 describe('size', () => {
   it(`dist/tributary.js with every feature stays within ${SCRIPT_CEILING} B gzip`, async () => {
@@ -27,6 +27,7 @@ describe('size', () => {
       'consent',
       'navigation',
       'outbound-links',
+      'page-views',
       'reliable-delivery',
       'script',
     ])

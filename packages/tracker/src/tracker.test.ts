@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeWindow, memoryStorage } from '../test/fake-window';
 import { createConsent } from './consent';
 import { trackNavigation } from './navigation';
+import { autoPageViews } from './page-views';
 import { reliableDelivery } from './reliable-delivery';
 import { createTracker, type TrackerOptions } from './tracker';
 
@@ -19,7 +20,10 @@ afterEach(() => {
 
 describe('createTracker', () => {
   it('signals a page view on start and encodes every field divolte.js sends', async () => {
-    const { fake, tracker } = setup({}, 'https://shop.example.com/a?b=1#c');
+    const { fake, tracker } = setup(
+      { features: [autoPageViews()] },
+      'https://shop.example.com/a?b=1#c',
+    );
     await settle();
     expect(fake.events).toHaveLength(1);
     expect(fake.events[0]).toMatchObject({
@@ -46,7 +50,9 @@ describe('createTracker', () => {
   });
 
   it('numbers events of a page view in hex and returns null for an empty type', async () => {
-    const { fake, tracker } = setup({ autoPageView: false });
+    const { fake, tracker } = setup();
+    await settle();
+    expect(fake.events).toHaveLength(0); // no automatic page view without autoPageViews()
     tracker.pageView();
     const ids = Array.from({ length: 11 }, () => tracker.signal('click'));
     expect(tracker.signal('')).toBeNull();
@@ -57,16 +63,13 @@ describe('createTracker', () => {
   });
 
   it('writes the cookies with SameSite=Lax, Secure on https, the domain and the lifetimes', () => {
-    const { fake, tracker } = setup({ cookieDomain: 'example.com', autoPageView: false });
+    const { fake, tracker } = setup({ cookieDomain: 'example.com' });
     tracker.signal('x');
     expect(fake.cookieWrites).toEqual([
       `_dvp=${tracker.partyId};path=/;max-age=63072000;SameSite=Lax;Secure;domain=example.com`,
       `_dvs=${tracker.sessionId};path=/;max-age=1800;SameSite=Lax;Secure;domain=example.com`,
     ]);
-    const plain = setup(
-      { partyCookie: 'p', sessionCookie: 's', autoPageView: false },
-      'http://a.test/',
-    );
+    const plain = setup({ partyCookie: 'p', sessionCookie: 's' }, 'http://a.test/');
     plain.tracker.signal('x');
     expect(plain.fake.cookieWrites[0]).toBe(
       `p=${plain.tracker.partyId};path=/;max-age=63072000;SameSite=Lax`,
@@ -77,7 +80,7 @@ describe('createTracker', () => {
     const fake = createFakeWindow();
     fake.cookies.set('_dvp', { value: '0:abc:party', attributes: '' });
     fake.cookies.set('_dvs', { value: '0:abc:session', attributes: '' });
-    const tracker = createTracker({ window: fake.window, autoPageView: false });
+    const tracker = createTracker({ window: fake.window });
     expect([
       tracker.partyId,
       tracker.sessionId,
@@ -86,7 +89,6 @@ describe('createTracker', () => {
     ]).toEqual(['0:abc:party', '0:abc:session', false, false]);
     const cookieless = createTracker({
       window: fake.window,
-      autoPageView: false,
       cookieless: true,
     });
     fake.cookieWrites.length = 0;
@@ -97,7 +99,7 @@ describe('createTracker', () => {
 
   it('re-checks the session on every event: expired cookie or idle page means a new session', async () => {
     let time = 1_700_000_000_000;
-    const { fake, tracker } = setup({ autoPageView: false, now: () => time });
+    const { fake, tracker } = setup({ now: () => time });
     tracker.signal('a');
     const first = tracker.sessionId;
     time += 60_000;
@@ -109,7 +111,7 @@ describe('createTracker', () => {
     await settle(50);
     expect(fake.events.map((e) => e.firstInSession)).toEqual([true, false, true]);
 
-    const cookieless = setup({ autoPageView: false, cookieless: true, now: () => time });
+    const cookieless = setup({ cookieless: true, now: () => time });
     cookieless.tracker.signal('a');
     const before = cookieless.tracker.sessionId;
     time += 31 * 60_000;
@@ -118,7 +120,7 @@ describe('createTracker', () => {
   });
 
   it('adopts a session another tab renewed', () => {
-    const { fake, tracker } = setup({ autoPageView: false });
+    const { fake, tracker } = setup();
     tracker.signal('a');
     fake.cookies.set('_dvs', { value: '0:zz:other-tab', attributes: '' });
     tracker.signal('b');
@@ -126,7 +128,7 @@ describe('createTracker', () => {
   });
 
   it('uses a server page-view id for the first page view only', () => {
-    const { tracker } = setup({ pageViewId: 'srv', autoPageView: false });
+    const { tracker } = setup({ pageViewId: 'srv' });
     expect(tracker.isServerPageView).toBe(true);
     expect(tracker.pageView()).toBe('srv0');
     expect(tracker.signal('x')).toBe('srv1');
@@ -137,7 +139,7 @@ describe('createTracker', () => {
   it('defers the automatic page view until the page is visible, and starts one on a bfcache restore', async () => {
     const fake = createFakeWindow();
     (fake.window.document as { visibilityState: string }).visibilityState = 'hidden';
-    const tracker = createTracker({ window: fake.window });
+    const tracker = createTracker({ window: fake.window, features: [autoPageViews()] });
     await settle();
     expect(fake.events).toHaveLength(0);
     (fake.window.document as { visibilityState: string }).visibilityState = 'visible';
@@ -152,7 +154,7 @@ describe('createTracker', () => {
   });
 
   it('calls whenCommitted once delivery is done, or at its timeout, and only once', async () => {
-    const { fake, tracker } = setup({ autoPageView: false });
+    const { fake, tracker } = setup();
     const calls: string[] = [];
     tracker.whenCommitted(() => calls.push('idle'));
     await settle(0);
@@ -173,7 +175,10 @@ describe('createTracker', () => {
 
 describe('trackNavigation', () => {
   it('signals a page view per address change, with the previous address as referrer', async () => {
-    const { fake, tracker } = setup({ features: [trackNavigation()] }, 'https://a.test/one');
+    const { fake, tracker } = setup(
+      { features: [autoPageViews(), trackNavigation()] },
+      'https://a.test/one',
+    );
     fake.window.history.pushState({}, '', '/two');
     fake.window.history.replaceState({}, '', '/two');
     fake.window.history.pushState({}, '', '/two#x');
@@ -190,9 +195,10 @@ describe('trackNavigation', () => {
 });
 
 describe('createConsent', () => {
-  it('holds events and cookies until granted', async () => {
+  it('holds events and cookies until granted, the automatic page view too', async () => {
     const consent = createConsent();
-    const { fake } = setup({ features: [consent] });
+    // Listed before consent, automatic page views still start behind it.
+    const { fake } = setup({ features: [autoPageViews(), consent] });
     await settle();
     expect(consent.state).toBe('pending');
     expect(fake.events).toHaveLength(0);
@@ -237,7 +243,7 @@ describe('createConsent', () => {
 
   it('releases held events to whenCommitted waiters when denied', async () => {
     const consent = createConsent();
-    const { tracker } = setup({ features: [consent], autoPageView: false });
+    const { tracker } = setup({ features: [consent] });
     tracker.signal('held');
     const done = vi.fn();
     tracker.whenCommitted(done);
@@ -254,7 +260,6 @@ describe('reliableDelivery', () => {
   it('persists the queue, retries with backoff keeping the event id, and clears storage once delivered', async () => {
     vi.useFakeTimers();
     const { fake, tracker } = setup({
-      autoPageView: false,
       features: [reliableDelivery({ retryDelay: 100 })],
     });
     fake.online = false;
@@ -281,13 +286,12 @@ describe('reliableDelivery', () => {
     first.storage = storage;
     const old = createTracker({
       window: first.window,
-      autoPageView: false,
       features: [reliableDelivery({ maxQueue: 3, retryDelay: 1e6 })],
     });
     const ids = ['a', 'b', 'c', 'd'].map((type) => old.signal(type));
     const second = createFakeWindow();
     second.storage = storage;
-    createTracker({ window: second.window, autoPageView: false, features: [reliableDelivery()] });
+    createTracker({ window: second.window, features: [reliableDelivery()] });
     await settle(50);
     expect(second.events.map((e) => e.eventId)).toEqual(ids.slice(1));
   });
@@ -304,7 +308,6 @@ describe('reliableDelivery', () => {
       });
     });
     const { fake, tracker } = setup({
-      autoPageView: false,
       features: [
         reliableDelivery({
           batchEndpoint: '/csc-batch',

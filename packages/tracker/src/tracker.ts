@@ -3,10 +3,13 @@ import type { JsonValue, RandomBytes } from '@tributary/schema/protocol';
 import { encodeEvent, uniquePart } from './internal/encode';
 
 /**
- * An optional capability (SPA page views, outbound links, consent, reliable delivery…), installed
- * by {@link createTracker}. Features are separate imports so a bundle carries only those it uses.
+ * An optional capability (automatic or SPA page views, outbound links, consent, reliable
+ * delivery…), installed by {@link createTracker}. Features are separate imports so a bundle
+ * carries only those it uses. A feature may return a function that starts it, called once every
+ * feature is installed (automatic page views start so, behind consent and reliable delivery).
  */
-export type TrackerFeature = (context: TrackerContext) => void;
+// eslint-disable-next-line @typescript-eslint/no-invalid-void-type -- most features return nothing
+export type TrackerFeature = (context: TrackerContext) => (() => void) | void;
 
 /** Called once an event has been delivered, has failed for good, or was dropped. */
 export type Committed = () => void;
@@ -56,12 +59,6 @@ export interface TrackerOptions {
    * @default []
    */
   features?: readonly TrackerFeature[] | undefined;
-  /**
-   * Whether a `pageView` is signalled when a page view starts: on load once the page is visible
-   * (not while prerendered or in a background tab), and on a restore from the back/forward cache.
-   * @default true
-   */
-  autoPageView?: boolean | undefined;
   /**
    * A page-view id supplied by the server for the first page view (divolte.js's `#<id>`).
    * @default a new random id
@@ -155,9 +152,9 @@ export interface Tracker<TEvents extends EventMap = UntypedEvents> {
 }
 
 /**
- * Creates a tracker. It reads the party and session cookies, signals a `pageView` once the page
- * is visible (unless `autoPageView` is false), and sends events as Divolte-compatible
- * `/csc-event` requests.
+ * Creates a tracker. It reads the party and session cookies and sends events as Divolte-compatible
+ * `/csc-event` requests. Page views are signalled by `pageView()`, or automatically with the
+ * {@link autoPageViews} feature.
  * @example
  * const tracker = createTracker<InferEvents<typeof events>>({ endpoint: 'https://c.example.com/csc-event' });
  * tracker.signal('addToCart', { sku: 'A1', quantity: 2 });
@@ -213,13 +210,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const queue: QueueItem[] = [];
   let busy: boolean | undefined;
 
-  // whenCommitted: each waiter fires once as many events are committed as were signalled before it.
-  let signalled = 0;
-  let committed = 0;
-  let waiters: [count: number, fire: () => void][] = [];
-  const check = (): void => {
-    waiters = waiters.filter(([count, fire]) => count > committed || (fire(), false));
-  };
+  // Settles once every event signalled so far is committed (whenCommitted waits for it).
+  let committed: Promise<unknown> = Promise.resolve();
 
   const newPageView = (): void => {
     pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
@@ -267,13 +259,11 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       parameters,
     ]);
     newParty = firstInSession = false;
-    signalled++;
-    context.send([
-      query,
-      () => {
-        committed++;
-        check();
-      },
+    committed = Promise.all([
+      committed,
+      new Promise<void>((done) => {
+        context.send([query, done]);
+      }),
     ]);
     return eventId;
   };
@@ -287,14 +277,17 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     pageView,
     signal: signal as Tracker<TEvents>['signal'],
     whenCommitted(callback, timeoutMs) {
-      // Run apart from delivery, so that a throwing callback cannot stall the queue.
-      let timer: unknown;
+      // Called from a promise reaction or a timer, apart from delivery: a throwing callback cannot
+      // stall the queue.
+      let called: unknown;
       const fire = (): void => {
-        timer ||= setTimeout(callback);
+        if (!called) {
+          called = 1;
+          callback();
+        }
       };
-      waiters.push([signalled, fire]);
+      void committed.then(fire);
       if (timeoutMs != null) setTimeout(fire, timeoutMs);
-      check();
     },
     flush() {
       // Replaced by reliable delivery; the image queue has nothing to hand over.
@@ -365,26 +358,6 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         });
     },
   };
-  options.features?.map((feature) => {
-    feature(context);
-  });
-
-  if (options.autoPageView ?? true) {
-    let started: unknown;
-    const start = (): void => {
-      if (
-        !started &&
-        d.visibilityState == 'visible' &&
-        !(d as { prerendering?: boolean }).prerendering
-      )
-        started = pageView();
-    };
-    start();
-    d.addEventListener('visibilitychange', start);
-    d.addEventListener('prerenderingchange', start);
-    w.addEventListener('pageshow', (event) => {
-      if (event.persisted) pageView();
-    });
-  }
+  options.features?.map((feature) => feature(context)).map((start) => start?.());
   return tracker;
 }

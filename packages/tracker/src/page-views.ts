@@ -1,0 +1,30 @@
+import type { TrackerFeature } from './tracker';
+
+/**
+ * Automatic page views: a `pageView` on load once the page is visible (not while it is
+ * prerendered or in a background tab), and a new one when the page is restored from the
+ * back/forward cache. It starts once every feature is installed, so the first page view already
+ * goes through consent and reliable delivery. The drop-in script installs it unless
+ * `data-auto-page-view="false"`; an ESM user who calls `pageView()` himself leaves it out.
+ * @example createTracker({ features: [autoPageViews(), trackNavigation()] })
+ */
+export function autoPageViews(): TrackerFeature {
+  return ({ window: w, tracker }) => {
+    const d = w.document;
+    let started: unknown;
+    const start = (): void => {
+      if (
+        !started &&
+        d.visibilityState == 'visible' &&
+        !(d as { prerendering?: boolean }).prerendering
+      )
+        started = tracker.pageView();
+    };
+    d.addEventListener('visibilitychange', start);
+    d.addEventListener('prerenderingchange', start);
+    w.addEventListener('pageshow', (event) => {
+      if (event.persisted) tracker.pageView();
+    });
+    return start;
+  };
+}
