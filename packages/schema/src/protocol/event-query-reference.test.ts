@@ -294,3 +294,34 @@ describe('decodeEventQuery agrees with the reference decoder', () => {
     expect(decodeEventQuery(throwing)).toEqual(referenceDecode(throwing));
   });
 });
+
+describe('decodeEventQuery checks ids as parseIdentifier does', () => {
+  it('on ids made of identifier-like pieces', () => {
+    const digits = fc.oneof(
+      fc
+        .array(fc.constantFrom('0', '1', '9', 'a', 'z', 'Z', '_', '.'), { maxLength: 13 })
+        .map((chars) => chars.join('')),
+      // Around the ten-digit edge where a long may overflow the safe integers.
+      fc
+        .array(fc.constantFrom('0', '1', '2', 'z', 'Z'), { minLength: 9, maxLength: 13 })
+        .map((chars) => chars.join('')),
+    );
+    const id = fc
+      .tuple(
+        fc.constantFrom('0', '1', '00', '', '0:'),
+        fc.constantFrom(':', ''),
+        fc.constantFrom('', '+', '-'),
+        digits,
+        fc.constantFrom(':', '', '::'),
+        fc.constantFrom('abc', '', 'x:y', '~_'),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(id, id, (party, session) => {
+        const query = `p=${party}&s=${session}&v=v&e=e&c=1&n=t&f=f`;
+        expect(decodeEventQuery(query)).toEqual(referenceDecode(query));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+});
