@@ -73,7 +73,8 @@ ${result.report}
 
 Measured: ${figures.events.total} events (today ${figures.events.today}, three days ago ${figures.events.threeDaysAgo}, last week ${figures.events.lastWeek}; ${figures.browserEvents} from Chromium).
   sampler check ${figures.sampleMs} ms, supervisor submitted → first row ${figures.submitToFirstRowMs} ms,
-  synthetic load ${figures.syntheticLoadMs} ms, last event flushed → all queryable ${figures.lastEventToQueryableMs} ms, questions ${figures.questionsMs} ms.
+  synthetic load ${figures.syntheticLoadMs} ms, last event flushed → all queryable ${figures.lastEventToQueryableMs} ms,
+  one event alone, collector → Druid SQL ${figures.eventLatencyMs.join(', ')} ms, questions ${figures.questionsMs} ms.
 
 Running:
   demo site        ${stack.siteUrl} (the tag, the collector: /tributary.js, /csc-event)

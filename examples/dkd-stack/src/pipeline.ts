@@ -56,13 +56,30 @@ export interface CollectorEndpoint {
 
 const SITE_DIR = new URL('./site/', import.meta.url);
 const TRACKER_TAG = '<script async src="/tributary.js" data-divolte></script>';
-const PAGES = new Set(['index.html', 'features.html', 'pricing.html', 'blog.html', 'site.css']);
+// Each page is its <main> content, put into layout.html with its title and the tag.
+const PAGE_TITLES: Record<string, string> = {
+  'index.html': 'Home',
+  'features.html': 'Features',
+  'pricing.html': 'Pricing',
+  'blog.html': 'Blog',
+};
 
 /** The site file for a URL path, or undefined. */
 export function sitePath(pathname: string): string | undefined {
   if (pathname === '/') return 'index.html';
   const name = pathname.slice(1);
-  return PAGES.has(name) ? name : undefined;
+  return name in PAGE_TITLES || name === 'site.css' ? name : undefined;
+}
+
+async function renderSiteFile(file: string): Promise<string> {
+  const body = await readFile(new URL(file, SITE_DIR), 'utf8');
+  const title = PAGE_TITLES[file];
+  if (title === undefined) return body;
+  const layout = await readFile(new URL('layout.html', SITE_DIR), 'utf8');
+  return layout
+    .replace('<!--TITLE-->', title)
+    .replace('<!--TRACKER-->', TRACKER_TAG)
+    .replace('<!--MAIN-->', body);
 }
 
 /** Starts a collector endpoint serving the demo site. */
@@ -112,12 +129,10 @@ export async function startCollectorEndpoint(
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    readFile(new URL(file, SITE_DIR), 'utf8').then(
+    renderSiteFile(file).then(
       (body) => {
         const type = file.endsWith('.css') ? 'text/css' : 'text/html; charset=utf-8';
-        response
-          .writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' })
-          .end(body.replace('<!--TRACKER-->', TRACKER_TAG));
+        response.writeHead(200, { 'content-type': type, 'cache-control': 'no-cache' }).end(body);
       },
       (error: unknown) => {
         logger.error('site file failed', { file, error: String(error) });
