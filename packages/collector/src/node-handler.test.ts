@@ -163,6 +163,19 @@ describe('pixel GET over node:http', () => {
     expect(collector.metrics().responses).toEqual({ 400: 1, 405: 1, 404: 1, 414: 1, 431: 1 });
   });
 
+  it('answers 200 when the ids pass, as Divolte does before decoding, and counts a bad rest', async () => {
+    const { collector, events, url } = await start();
+    // Good ids, no client timestamp: Divolte has answered before it finds out.
+    const late = await fetch(`${url}/csc-event?p=0:1:a&s=0:1:b&v=v&e=e&n=f&f=f`);
+    expect(late.status).toBe(200);
+    // A bad party id is known before the answer: 400 with the reason.
+    const early = await fetch(`${url}/csc-event?p=0:1:a:x&s=0:1:b&v=v&e=e&n=f&f=f`);
+    expect(early.status).toBe(400);
+    expect(events).toEqual([]);
+    expect(collector.metrics()).toMatchObject({ received: 2, invalid: 2, accepted: 0 });
+    expect(collector.metrics().responses).toEqual({ 200: 1, 400: 1 });
+  });
+
   it('flags bots with isbot, exposes Sec-GPC, and drops them when configured', async () => {
     const { collector, events, url } = await start({ dropGlobalPrivacyControl: true });
     await fetch(pixelUrl(url, trackedEvent()), {

@@ -16,13 +16,8 @@ export interface PartyQueueHooks {
 export interface PartyQueue {
   /** Events accepted and not yet finished by the consumer. */
   readonly depth: number;
-  /**
-   * Queues an event. With `schedule` (the default) the consumer runs in a microtask; without, the
-   * caller promises to call {@link PartyQueue.flush} once its responses are written.
-   */
-  push(event: ClickEvent, schedule?: boolean): void;
-  /** Hands every queued event whose party is not busy to the consumer, now. */
-  flush(): void;
+  /** Queues an event; the consumer sees it in a microtask, after the caller's answer is written. */
+  push(event: ClickEvent): void;
   /** Resolves when the depth is zero. */
   idle(): Promise<void>;
 }
@@ -117,14 +112,14 @@ export function createPartyQueue(consumer: EventConsumer, hooks: PartyQueueHooks
     get depth() {
       return depth;
     },
-    push(event, schedule = true) {
+    push(event) {
       depth++;
       const entry: Entry = { event, at: now() };
       const queued = waiting.get(event.partyId);
       if (queued === undefined) {
         waiting.set(event.partyId, null);
         ready.push(entry);
-        if (schedule && !scheduled) {
+        if (!scheduled) {
           scheduled = true;
           void settled.then(flush);
         }
@@ -134,7 +129,6 @@ export function createPartyQueue(consumer: EventConsumer, hooks: PartyQueueHooks
         queued.push(entry);
       }
     },
-    flush,
     idle() {
       return depth === 0
         ? Promise.resolve()

@@ -69,48 +69,71 @@ function murmurByte(byte: number): void {
  * {@link murmur3x86_32} hashes them.
  */
 export function murmurText(text: string, from: number, to: number): void {
+  // The state in locals for the loop (module variables live in memory), written back at the end.
+  let h = streamHash;
+  let k = streamWord;
+  let n = streamLength;
   let i = from;
   while (i < to) {
     // Whole little-endian words of ASCII while the stream is at a word boundary.
-    if (!(streamLength & 3)) {
+    if (!(n & 3)) {
       while (i + 4 <= to) {
         const c0 = text.charCodeAt(i);
         const c1 = text.charCodeAt(i + 1);
         const c2 = text.charCodeAt(i + 2);
         const c3 = text.charCodeAt(i + 3);
         if ((c0 | c1 | c2 | c3) >= 0x80) break;
-        streamHash ^= scramble(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
-        streamHash = (Math.imul((streamHash << 13) | (streamHash >>> 19), 5) + 0xe6546b64) | 0;
-        streamLength += 4;
+        h ^= scramble(c0 | (c1 << 8) | (c2 << 16) | (c3 << 24));
+        h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+        n += 4;
         i += 4;
       }
-      if (i >= to) return;
+      if (i >= to) break;
     }
-    // One character: up to the next word boundary, at the end, or when it is not ASCII.
-    const c = text.charCodeAt(i++);
+    // One character (up to the next word boundary, at the end, or when it is not ASCII) as its
+    // UTF-8 bytes; a lone surrogate as `?`.
+    let c = text.charCodeAt(i++);
+    let bytes: number;
+    let count: number;
     if (c < 0x80) {
-      murmurByte(c);
+      bytes = c;
+      count = 1;
     } else if (c < 0x800) {
-      murmurByte(0xc0 | (c >> 6));
-      murmurByte(0x80 | (c & 0x3f));
+      bytes = 0xc0 | (c >> 6) | ((0x80 | (c & 0x3f)) << 8);
+      count = 2;
     } else if (c >= 0xd800 && c <= 0xdfff) {
       const next = i < to ? text.charCodeAt(i) : 0;
       if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        murmurByte(0xf0 | (point >> 18));
-        murmurByte(0x80 | ((point >> 12) & 0x3f));
-        murmurByte(0x80 | ((point >> 6) & 0x3f));
-        murmurByte(0x80 | (point & 0x3f));
+        c = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        bytes =
+          0xf0 |
+          (c >> 18) |
+          ((0x80 | ((c >> 12) & 0x3f)) << 8) |
+          ((0x80 | ((c >> 6) & 0x3f)) << 16) |
+          ((0x80 | (c & 0x3f)) << 24);
+        count = 4;
         i++;
       } else {
-        murmurByte(63);
+        bytes = 63;
+        count = 1;
       }
     } else {
-      murmurByte(0xe0 | (c >> 12));
-      murmurByte(0x80 | ((c >> 6) & 0x3f));
-      murmurByte(0x80 | (c & 0x3f));
+      bytes = 0xe0 | (c >> 12) | ((0x80 | ((c >> 6) & 0x3f)) << 8) | ((0x80 | (c & 0x3f)) << 16);
+      count = 3;
+    }
+    for (; count > 0; count--) {
+      k |= (bytes & 0xff) << ((n & 3) << 3);
+      bytes >>>= 8;
+      if (!(++n & 3)) {
+        h ^= scramble(k);
+        h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+        k = 0;
+      }
     }
   }
+  streamHash = h;
+  streamWord = k;
+  streamLength = n;
 }
 
 /** Feeds one ASCII character. */
