@@ -4,6 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { minify } from 'terser';
+import { SCRIPT_MANGLE } from './mangle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -11,21 +12,6 @@ const root = new URL('..', import.meta.url).pathname;
 export function gzipSize(text) {
   return gzipSync(Buffer.from(text), { level: 9 }).length;
 }
-
-export const INTERNAL_PROPERTIES = new RegExp(
-  '^(' +
-    [
-      // TrackerOptions and the feature options
-      // (endpoint, partyCookie, sessionCookie, cookieDomain, partyTimeout and sessionTimeout are
-      // also data- attributes of the script tag, passed on as they are: not mangled.)
-      'features|autoPageView|cookieless|eventTimeout|randomBytes|batchEndpoint|maxQueue|maxBatch',
-      'storageKey|retryDelay|maxRetryDelay|respectDoNotTrack|respectGlobalPrivacyControl',
-      'initial|eventType|window|storage|hash|timeout|now',
-      // TrackerContext, and ConsentOptions' pending
-      'tracker|send|save|queue|pump|request|pending',
-    ].join('|') +
-    ')$',
-);
 
 /**
  * The drop-in script: an esbuild IIFE bundle of src/tributary.ts, minified by esbuild (which also
@@ -41,9 +27,9 @@ export async function buildScript() {
     target: 'es2020',
     conditions: ['@tributary/source'],
     minify: true,
-    // Inside the script, option, context and event-field names are private: shorten them. Names
-    // that the page sees (window.tributary, window.divolte) or the DOM owns are not in the list.
-    mangleProps: INTERNAL_PROPERTIES,
+    // Inside the script, option and context names are private: shorten them (scripts/mangle.mjs).
+    // Names that the page sees (window.tributary, window.divolte) or the DOM owns are not in the list.
+    mangleProps: SCRIPT_MANGLE,
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
@@ -58,33 +44,39 @@ export async function buildScript() {
   return code;
 }
 
-/** An ESM entry that uses only createTracker, pageView and signal. */
-export const CORE_ENTRY = `import { createTracker } from './src/index.ts';
+/** An ESM entry that uses only createTracker, pageView and signal, from the published package. */
+export const CORE_ENTRY = `import { createTracker } from '@tributary/tracker';
 const tracker = createTracker({ endpoint: 'https://collector.example.com/csc-event' });
 tracker.pageView();
 tracker.signal('signup', { plan: 'pro' });`;
 
-/** Bundles `code` like a user's bundler would: esbuild, minify, browser, es2020. */
-export async function bundleEsm(code) {
+/**
+ * Bundles `code` like a user's bundler would (esbuild, minify, browser, es2020), with
+ * `@tributary/tracker` resolved to the published ESM build in `dist` (by default the package's
+ * own dist/, made by `pnpm build`): what a user ships, internal names already shortened.
+ */
+export async function bundleEsm(code, dist = root + 'dist') {
   const result = await build({
-    stdin: { contents: code, resolveDir: root, loader: 'ts' },
+    stdin: { contents: code, resolveDir: root, loader: 'js' },
     absWorkingDir: root,
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
-    conditions: ['@tributary/source'],
     write: false,
-    metafile: true,
     legalComments: 'none',
     logLevel: 'silent',
+    plugins: [
+      {
+        name: 'published-tracker',
+        setup(build) {
+          build.onResolve({ filter: /^@tributary\/tracker$/ }, () => ({
+            path: dist + '/index.js',
+          }));
+        },
+      },
+    ],
   });
-  const [meta] = Object.values(result.metafile.outputs);
-  return {
-    text: result.outputFiles[0].text,
-    inputs: Object.fromEntries(
-      Object.entries(meta.inputs).map(([input, { bytesInOutput }]) => [input, bytesInOutput]),
-    ),
-  };
+  return result.outputFiles[0].text;
 }

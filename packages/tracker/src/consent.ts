@@ -67,7 +67,7 @@ export function createConsent(options: ConsentOptions = {}): Consent {
   let send: TrackerContext['send'];
   let save: TrackerContext['save'];
   const storage = (): ConsentOptions['storage'] =>
-    options.storage ?? context?.window.localStorage ?? globalThis.localStorage;
+    options.storage ?? context?.win.localStorage ?? globalThis.localStorage;
   // An opt-out stays until `optIn`: only `force` changes it.
   const set = (state: ConsentState, force?: boolean): void => {
     if (force || consent.state != 'optedOut') {
@@ -89,7 +89,7 @@ export function createConsent(options: ConsentOptions = {}): Consent {
     (tracker: TrackerContext) => {
       context = tracker;
       ({ send, save } = tracker);
-      const nav = tracker.window.navigator as Navigator & { globalPrivacyControl?: boolean };
+      const nav = tracker.win.navigator as Navigator & { globalPrivacyControl?: boolean };
       tracker.save = (remove) => {
         if (consent.state == 'granted') save(remove);
       };

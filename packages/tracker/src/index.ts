@@ -12,7 +12,6 @@ export {
   createTracker,
   type Committed,
   type Tracker,
-  type TrackerContext,
   type TrackerFeature,
   type TrackerOptions,
 } from './tracker';

@@ -16,7 +16,7 @@ export interface TrackNavigationOptions {
  * @example createTracker({ features: [trackNavigation({ hash: true })] })
  */
 export function trackNavigation(options: TrackNavigationOptions = {}): TrackerFeature {
-  return ({ window: w, tracker }) => {
+  return ({ win: w, tracker }) => {
     const { history, location } = w;
     const key = (): string => (options.hash ? location.href : location.href.split('#')[0]!);
     let last = key();

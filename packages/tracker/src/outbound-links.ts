@@ -22,7 +22,7 @@ export interface TrackOutboundLinksOptions {
  * @example createTracker({ features: [trackOutboundLinks()] })
  */
 export function trackOutboundLinks(options: TrackOutboundLinksOptions = {}): TrackerFeature {
-  return ({ window: w, tracker }) => {
+  return ({ win: w, tracker }) => {
     w.document.addEventListener('click', (event) => {
       const link = (event.target as Partial<Element> | null)?.closest?.(
         'a[href]',

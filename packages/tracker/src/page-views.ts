@@ -9,7 +9,7 @@ import type { TrackerFeature } from './tracker';
  * @example createTracker({ features: [autoPageViews(), trackNavigation()] })
  */
 export function autoPageViews(): TrackerFeature {
-  return ({ window: w, tracker }) => {
+  return ({ win: w, tracker }) => {
     const d = w.document;
     let started: unknown;
     const start = (): void => {

@@ -58,7 +58,7 @@ export interface ReliableDeliveryOptions {
  */
 export function reliableDelivery(options: ReliableDeliveryOptions = {}): TrackerFeature {
   return (context) => {
-    const { window: w, queue } = context;
+    const { win: w, queue } = context;
     const d = w.document;
     const prefix = options.storageKey ?? '_dvq';
     const own = prefix + String(Math.random());
@@ -149,7 +149,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
         };
         if (batchUrl) {
           if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries(batch)))) done();
-        } else doFetch(context.endpoint + '?' + batch[0]![0], init).then(done, () => undefined);
+        } else doFetch(context.eventUrl + '?' + batch[0]![0], init).then(done, () => undefined);
       }
     };
     context.pump = pump;

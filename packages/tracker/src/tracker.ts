@@ -20,15 +20,17 @@ export type QueueItem = [query: string, done?: Committed];
 /**
  * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps
  * or swaps them (consent wraps `send` and `save`; reliable delivery replaces `pump` and the
- * tracker's `flush`).
+ * tracker's `flush`). Internal: the published build shortens these member names
+ * (scripts/mangle.mjs), so features come from this package only.
+ * @internal
  */
 export interface TrackerContext {
   /** The tracker being built. */
   readonly tracker: Tracker;
   /** The window the tracker runs in. */
-  readonly window: Window & typeof globalThis;
+  readonly win: Window & typeof globalThis;
   /** The event URL (`…/csc-event`), without query. */
-  readonly endpoint: string;
+  readonly eventUrl: string;
   /** The waiting events, oldest first; the head may be in flight. */
   readonly queue: QueueItem[];
   /** Accepts one encoded event: queues it and calls `pump` (consent wraps this). */
@@ -308,8 +310,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
 
   const context: TrackerContext = {
     tracker: tracker as unknown as Tracker,
-    window: w,
-    endpoint: options.endpoint ?? '/csc-event',
+    win: w,
+    eventUrl: options.endpoint ?? '/csc-event',
     queue,
     send: (item) => {
       queue.push(item);
@@ -343,7 +345,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       image.onerror = () => {
         end(false);
       };
-      image.src = context.endpoint + '?' + query;
+      image.src = context.eventUrl + '?' + query;
     },
     save: (drop) => {
       if ((saved = !cookieless))

@@ -1,0 +1,8 @@
+/** Internal names, shortened in the published dist and in the drop-in script. */
+export const INTERNAL_NAMES: readonly string[];
+/** Option names the drop-in script shortens as well. */
+export const SCRIPT_OPTION_NAMES: readonly string[];
+/** `mangleProps` of the published dist. */
+export const DIST_MANGLE: RegExp;
+/** `mangleProps` of the drop-in script. */
+export const SCRIPT_MANGLE: RegExp;

@@ -1,0 +1,58 @@
+// The property names the builds shorten (esbuild `mangleProps`), as Preact does with its
+// mangle.json: what the tag's own objects use internally, never a name a user or the DOM sees.
+
+/**
+ * Internal names, shortened in the published dist (ESM and CJS) and in the drop-in script: the
+ * members of TrackerContext, the object the core hands to its features. Public option names,
+ * public methods and properties, and DOM names are not in the list.
+ */
+export const INTERNAL_NAMES = [
+  'tracker',
+  'win',
+  'eventUrl',
+  'queue',
+  'send',
+  'pump',
+  'request',
+  'save',
+];
+
+/**
+ * Inside the drop-in script the option names are private too: it builds its options itself.
+ * Left out: `endpoint`, `partyCookie`, `sessionCookie`, `cookieDomain`, `partyTimeout` and
+ * `sessionTimeout`, which are also data- attributes of the script tag, passed on as they are.
+ */
+export const SCRIPT_OPTION_NAMES = [
+  // TrackerOptions
+  'features',
+  'cookieless',
+  'eventTimeout',
+  'randomBytes',
+  'window',
+  'now',
+  // reliableDelivery
+  'batchEndpoint',
+  'maxQueue',
+  'maxBatch',
+  'storageKey',
+  'retryDelay',
+  'maxRetryDelay',
+  'storage',
+  // createConsent
+  'respectDoNotTrack',
+  'respectGlobalPrivacyControl',
+  'initial',
+  'pending',
+  // trackNavigation, trackOutboundLinks
+  'hash',
+  'eventType',
+  'timeout',
+];
+
+const pattern = (names) => new RegExp('^(' + names.join('|') + ')$');
+
+/** `mangleProps` of the published dist. */
+export const DIST_MANGLE = pattern(INTERNAL_NAMES);
+
+/** `mangleProps` of the drop-in script. */
+export const SCRIPT_MANGLE = pattern([...INTERNAL_NAMES, ...SCRIPT_OPTION_NAMES]);
