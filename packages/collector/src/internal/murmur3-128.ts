@@ -5,6 +5,8 @@ const C1_HI = 0x87c37b91 | 0;
 const C1_LO = 0x114253d5 | 0;
 const C2_HI = 0x4cf5ad43 | 0;
 const C2_LO = 0x2745937f | 0;
+const C1_LO_U = 0x114253d5;
+const C2_LO_U = 0x2745937f;
 
 // The result of the 64-bit helpers, to keep the hot loop free of allocations.
 let rHi = 0;
@@ -34,14 +36,6 @@ function add64(aHi: number, aLo: number, bHi: number, bLo: number): void {
 }
 
 /** Rotates left by `n` bits, 0 < n < 32. */
-/** (hi, lo) · 5 + (0, c): the h1/h2 mixing step, as a shift and two additions. */
-function times5Plus(hi: number, lo: number, c: number): void {
-  const lo4 = lo << 2;
-  const sum = (lo >>> 0) + (lo4 >>> 0) + c;
-  rHi = (hi + ((hi << 2) | (lo >>> 30)) + Math.floor(sum / 0x100000000)) | 0;
-  rLo = sum | 0;
-}
-
 function rotl64(hi: number, lo: number, n: number): void {
   rHi = (hi << n) | (lo >>> (32 - n));
   rLo = (lo << n) | (hi >>> (32 - n));
@@ -110,23 +104,45 @@ export function murmur3x64_128Into(
       k2Hi = words[at + 3]!;
     }
 
-    mixK1(k1Hi, k1Lo);
-    h1Hi ^= rHi;
-    h1Lo ^= rLo;
-    rotl64(h1Hi, h1Lo, 27);
-    add64(rHi, rLo, h2Hi, h2Lo);
-    times5Plus(rHi, rLo, 0x52dce729);
-    h1Hi = rHi;
-    h1Lo = rLo;
+    // The helpers' steps written out on locals: their module-level results would cost a memory
+    // round trip per step in this loop, which runs once per 16 bytes.
+    // k1 · c1, rotated left by 31, · c2, into h1.
+    let lo = Math.imul(k1Lo, C1_LO);
+    let hi = (Math.imul(k1Hi, C1_LO) + Math.imul(k1Lo, C1_HI) + mulHigh32(k1Lo >>> 0, C1_LO_U)) | 0;
+    let rh = (hi << 31) | (lo >>> 1);
+    let rl = (lo << 31) | (hi >>> 1);
+    lo = Math.imul(rl, C2_LO);
+    hi = (Math.imul(rh, C2_LO) + Math.imul(rl, C2_HI) + mulHigh32(rl >>> 0, C2_LO_U)) | 0;
+    h1Hi ^= hi;
+    h1Lo ^= lo;
+    // h1 = rotl(h1, 27) + h2, then h1 · 5 + 0x52dce729.
+    rh = (h1Hi << 27) | (h1Lo >>> 5);
+    rl = (h1Lo << 27) | (h1Hi >>> 5);
+    let sum = (rl >>> 0) + (h2Lo >>> 0);
+    rh = (rh + h2Hi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    rl = sum | 0;
+    sum = (rl >>> 0) + ((rl << 2) >>> 0) + 0x52dce729;
+    h1Hi = (rh + ((rh << 2) | (rl >>> 30)) + Math.floor(sum / 0x100000000)) | 0;
+    h1Lo = sum | 0;
 
-    mixK2(k2Hi, k2Lo);
-    h2Hi ^= rHi;
-    h2Lo ^= rLo;
-    rotl64(h2Hi, h2Lo, 31);
-    add64(rHi, rLo, h1Hi, h1Lo);
-    times5Plus(rHi, rLo, 0x38495ab5);
-    h2Hi = rHi;
-    h2Lo = rLo;
+    // k2 · c2, rotated left by 33, · c1, into h2.
+    lo = Math.imul(k2Lo, C2_LO);
+    hi = (Math.imul(k2Hi, C2_LO) + Math.imul(k2Lo, C2_HI) + mulHigh32(k2Lo >>> 0, C2_LO_U)) | 0;
+    rh = (lo << 1) | (hi >>> 31);
+    rl = (hi << 1) | (lo >>> 31);
+    lo = Math.imul(rl, C1_LO);
+    hi = (Math.imul(rh, C1_LO) + Math.imul(rl, C1_HI) + mulHigh32(rl >>> 0, C1_LO_U)) | 0;
+    h2Hi ^= hi;
+    h2Lo ^= lo;
+    // h2 = rotl(h2, 31) + h1, then h2 · 5 + 0x38495ab5.
+    rh = (h2Hi << 31) | (h2Lo >>> 1);
+    rl = (h2Lo << 31) | (h2Hi >>> 1);
+    sum = (rl >>> 0) + (h1Lo >>> 0);
+    rh = (rh + h1Hi + (sum > 0xffffffff ? 1 : 0)) | 0;
+    rl = sum | 0;
+    sum = (rl >>> 0) + ((rl << 2) >>> 0) + 0x38495ab5;
+    h2Hi = (rh + ((rh << 2) | (rl >>> 30)) + Math.floor(sum / 0x100000000)) | 0;
+    h2Lo = sum | 0;
   }
 
   const tail = length & 15;
