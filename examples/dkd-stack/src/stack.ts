@@ -73,38 +73,6 @@ export interface DkdStack {
   close(options?: { cleanUp?: boolean }): Promise<void>;
 }
 
-/**
- * Shuts down the data source's indexing tasks without publishing (a terminated supervisor's
- * tasks would otherwise keep a task slot until they have published and handed off), and waits
- * until none runs.
- */
-export async function shutDownTasks(
-  overlordUrl: string,
-  dataSource: string,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const base = `${overlordUrl}/druid/indexer/v1`;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const response = await fetch(
-      `${base}/tasks?state=running&datasource=${encodeURIComponent(dataSource)}`,
-    );
-    if (!response.ok) throw new Error(`GET ${base}/tasks answered ${response.status}`);
-    const tasks = (await response.json()) as { id: string }[];
-    if (tasks.length === 0) return;
-    if (Date.now() > deadline) {
-      throw new Error(`tasks of ${dataSource} still run after ${timeoutMs} ms`);
-    }
-    for (const task of tasks) {
-      const shutdown = await fetch(`${base}/task/${encodeURIComponent(task.id)}/shutdown`, {
-        method: 'POST',
-      });
-      await shutdown.arrayBuffer();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-}
-
 /** Logs warnings and errors to the console, nothing else. */
 export const quietLogger: Logger = {
   debug() {},
@@ -251,7 +219,8 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
       if (!cleanUp) return;
       if (submitted) {
         await druid.terminateSupervisor(dataSource);
-        await shutDownTasks(options.overlordUrl, dataSource);
+        // Without publishing: nobody will query this run's data source again.
+        await druid.shutdownTasks(dataSource);
       }
       // Only once no task reads the topic: a task whose topic vanishes retries forever.
       const cleaner = kafka.admin();

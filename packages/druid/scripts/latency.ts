@@ -84,6 +84,7 @@ for (let i = 0; i < runs; i += 1) {
 }
 await producer.disconnect();
 await druid.terminateSupervisor(dataSource);
+await druid.shutdownTasks(dataSource);
 samples.sort((a, b) => a - b);
 const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
 console.log(

@@ -66,6 +66,97 @@ describe('createDruidClient: supervisors', () => {
     });
   });
 
+  it('lists tasks by datasource and state, and shuts every live task of a datasource down', async () => {
+    const task = (id: string, statusCode: string | null) => ({
+      id,
+      groupId: id,
+      type: 'index_kafka',
+      dataSource: 'clicks',
+      statusCode,
+      createdTime: '2026-11-28T06:00:00.000Z',
+      location: { host: null, port: -1 },
+    });
+    let shutDown = new Set<string>();
+    const { calls, fetch } = fakeDruid([
+      [
+        '/tasks?state=running',
+        () => ({
+          body: [task('a', 'RUNNING'), task('b', 'RUNNING')].filter(({ id }) => !shutDown.has(id)),
+        }),
+      ],
+      ['/tasks?state=pending', () => ({ body: shutDown.has('c') ? [] : [task('c', null)] })],
+      ['/tasks?state=waiting', { body: [] }],
+      [
+        '/shutdown',
+        (call) => {
+          const id = /task\/([^/]+)\/shutdown/.exec(call.url)![1]!;
+          // b ends on its own between the listing and the shutdown: Druid answers 404.
+          if (id === 'b') {
+            shutDown.add(id);
+            return { status: 404, body: { error: 'not found' } };
+          }
+          shutDown.add(id);
+          return { body: { task: id } };
+        },
+      ],
+    ]);
+    const druid = createDruidClient({ ...urls, fetch });
+    expect(await druid.listTasks({ dataSource: 'clicks', state: 'running' })).toEqual([
+      {
+        id: 'a',
+        type: 'index_kafka',
+        dataSource: 'clicks',
+        statusCode: 'RUNNING',
+        createdTime: '2026-11-28T06:00:00.000Z',
+      },
+      {
+        id: 'b',
+        type: 'index_kafka',
+        dataSource: 'clicks',
+        statusCode: 'RUNNING',
+        createdTime: '2026-11-28T06:00:00.000Z',
+      },
+    ]);
+    expect(calls[0]!.url).toBe(
+      'http://overlord:8081/druid/indexer/v1/tasks?state=running&datasource=clicks',
+    );
+    expect(await druid.shutdownTasks('clicks', { intervalMs: 1 })).toBe(3);
+    expect(calls.filter((call) => call.url.endsWith('/shutdown')).map((call) => call.url)).toEqual([
+      'http://overlord:8081/druid/indexer/v1/task/a/shutdown',
+      'http://overlord:8081/druid/indexer/v1/task/b/shutdown',
+      'http://overlord:8081/druid/indexer/v1/task/c/shutdown',
+    ]);
+    shutDown = new Set();
+    await expect(druid.shutdownTask('a')).resolves.toBeUndefined();
+  });
+
+  it('gives up shutting tasks down with a timeout error that names them', async () => {
+    const { fetch } = fakeDruid([
+      [
+        '/tasks?state=running',
+        {
+          body: [
+            {
+              id: 'stuck',
+              type: 'index_kafka',
+              dataSource: 'clicks',
+              statusCode: 'RUNNING',
+              createdTime: 'x',
+            },
+          ],
+        },
+      ],
+      ['/tasks?', { body: [] }],
+      ['/shutdown', { body: {} }],
+    ]);
+    const druid = createDruidClient({ ...urls, fetch });
+    const error = await druid
+      .shutdownTasks('clicks', { timeoutMs: 20, intervalMs: 5 })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DruidError);
+    expect(error).toMatchObject({ code: 'timeout', message: expect.stringContaining('stuck') });
+  });
+
   it('reads status, sums the stats of every task and returns null for an unknown spec', async () => {
     const totals = (processed: number, unparseable: number) => ({
       totals: {

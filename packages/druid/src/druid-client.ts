@@ -135,7 +135,38 @@ export interface WaitForRowsOptions {
   signal?: AbortSignal;
 }
 
-/** A Druid client: supervisors, the sampler and SQL. */
+/** Task states the overlord lists (`GET /druid/indexer/v1/tasks?state=…`). */
+export type TaskState = 'running' | 'pending' | 'waiting' | 'complete';
+
+/** One task as the overlord lists it (a subset of Druid's `TaskStatusPlus`). */
+export interface TaskSummary {
+  id: string;
+  type: string;
+  dataSource: string;
+  /** `RUNNING`, `SUCCESS`, `FAILED`, or null while the task waits. */
+  statusCode: string | null;
+  createdTime: string;
+}
+
+/** Options of {@link DruidClient.listTasks}. */
+export interface ListTasksOptions {
+  /** Only the tasks of this datasource. @default every datasource */
+  dataSource?: string;
+  /** Only tasks in this state. @default every state Druid lists without one */
+  state?: TaskState;
+}
+
+/** Options of {@link DruidClient.shutdownTasks}. */
+export interface ShutdownTasksOptions {
+  /** @default 60000 */
+  timeoutMs?: number;
+  /** Pause between polls. @default 1000 */
+  intervalMs?: number;
+  /** Stops the wait. */
+  signal?: AbortSignal;
+}
+
+/** A Druid client: supervisors, tasks, the sampler and SQL. */
 export interface DruidClient {
   /** Creates or replaces a supervisor; with an unchanged spec Druid 33+ keeps its tasks. */
   submitSupervisor(spec: KafkaSupervisorSpec): Promise<{ id: string }>;
@@ -151,6 +182,16 @@ export interface DruidClient {
   resetSupervisor(id: string): Promise<void>;
   /** Stops the supervisor; its tasks publish what they read. */
   terminateSupervisor(id: string): Promise<void>;
+  /** The overlord's tasks, optionally of one datasource and in one state. */
+  listTasks(options?: ListTasksOptions): Promise<TaskSummary[]>;
+  /** Stops one task at once, without publishing what it read. */
+  shutdownTask(id: string): Promise<void>;
+  /**
+   * Stops every running, pending or waiting task of the datasource without publishing, and waits
+   * until none is left; returns how many were stopped. Use it after `terminateSupervisor` when
+   * the topic goes away too: a task whose topic was deleted retries forever and keeps its slot.
+   */
+  shutdownTasks(dataSource: string, options?: ShutdownTasksOptions): Promise<number>;
   /** Runs the spec through the sampler on real stream records, without a supervisor. */
   sample(spec: KafkaSupervisorSpec, options?: SampleOptions): Promise<SampleResult>;
   /**
@@ -328,6 +369,23 @@ export function createDruidClient(options: DruidClientOptions): DruidClient {
     return body as SampleResult;
   }
 
+  async function listTasks(listOptions: ListTasksOptions = {}): Promise<TaskSummary[]> {
+    const query = new URLSearchParams();
+    if (listOptions.state !== undefined) query.set('state', listOptions.state);
+    if (listOptions.dataSource !== undefined) query.set('datasource', listOptions.dataSource);
+    const suffix = query.size > 0 ? `?${query.toString()}` : '';
+    const { body } = await request(`${overlord}/druid/indexer/v1/tasks${suffix}`, {
+      method: 'GET',
+    });
+    return (body as Record<string, unknown>[]).map((task) => ({
+      id: String(task.id),
+      type: String(task.type),
+      dataSource: String(task.dataSource),
+      statusCode: typeof task.statusCode === 'string' ? task.statusCode : null,
+      createdTime: String(task.createdTime),
+    }));
+  }
+
   async function sql<TRow>(query: string, sqlOptions: SqlOptions = {}): Promise<SqlResult<TRow>> {
     const { body } = await request(`${broker}/druid/v2/sql`, {
       method: 'POST',
@@ -413,6 +471,42 @@ export function createDruidClient(options: DruidClientOptions): DruidClient {
     },
     async terminateSupervisor(id) {
       await request(supervisorUrl(id, '/terminate'), { method: 'POST' });
+    },
+    listTasks,
+    async shutdownTask(id) {
+      await request(`${overlord}/druid/indexer/v1/task/${encodeURIComponent(id)}/shutdown`, {
+        method: 'POST',
+      });
+    },
+    async shutdownTasks(dataSource, waitOptions = {}) {
+      const timeoutMs = waitOptions.timeoutMs ?? 60_000;
+      const deadline = Date.now() + timeoutMs;
+      const stopped = new Set<string>();
+      for (;;) {
+        const lists = await Promise.all(
+          (['running', 'pending', 'waiting'] as const).map((state) =>
+            listTasks({ dataSource, state }),
+          ),
+        );
+        const tasks = lists.flat();
+        if (tasks.length === 0) return stopped.size;
+        if (Date.now() >= deadline) {
+          throw new DruidError(
+            'timeout',
+            `${tasks.length} task(s) of ${dataSource} still ran after ${timeoutMs} ms: ${tasks.map((task) => task.id).join(', ')}`,
+          );
+        }
+        for (const task of tasks) {
+          // A task that ended between the listing and the shutdown answers 404: nothing to do.
+          await request(
+            `${overlord}/druid/indexer/v1/task/${encodeURIComponent(task.id)}/shutdown`,
+            { method: 'POST' },
+            true,
+          );
+          stopped.add(task.id);
+        }
+        await sleep(waitOptions.intervalMs ?? 1000, waitOptions.signal);
+      }
     },
     sample,
     async checkSpec(spec, sampleOptions) {

@@ -1,6 +1,6 @@
 /**
  * `@tributary/druid`: Kafka supervisor specs and Turnilo data cubes generated from the Avro
- * record schema, and a client for Druid's supervisors, sampler and SQL.
+ * record schema, and a client for Druid's supervisors, tasks, sampler and SQL.
  */
 export { runCli, type CliOptions } from './cli';
 export {
@@ -8,8 +8,10 @@ export {
   type DruidClient,
   type DruidClientOptions,
   type FetchFunction,
+  type ListTasksOptions,
   type SampleOptions,
   type SampleResult,
+  type ShutdownTasksOptions,
   type SampledRow,
   type SqlColumn,
   type SqlOptions,
@@ -18,6 +20,8 @@ export {
   type SupervisorState,
   type SupervisorStats,
   type SupervisorStatus,
+  type TaskState,
+  type TaskSummary,
   type WaitForRowsOptions,
 } from './druid-client';
 export { DruidError, type DruidErrorCode, type DruidErrorOptions } from './druid-error';

@@ -167,7 +167,11 @@ describe.skipIf(!available && !inCi)(
     }, 60_000);
 
     afterAll(async () => {
-      for (const id of supervisors) await druid.terminateSupervisor(id).catch(() => undefined);
+      for (const id of supervisors) {
+        await druid.terminateSupervisor(id).catch(() => undefined);
+        // Tasks that outlive the test keep Druid's task slots busy for the suites that follow.
+        await druid.shutdownTasks(id);
+      }
     }, 60_000);
 
     const specFor = (
