@@ -115,6 +115,40 @@ describe('metrics', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it('asks the bot classifier once per user agent, keeping the busy ones when the cache is full', async () => {
+    const asked: string[] = [];
+    const collector = createCollector({
+      duplicateMemorySize: 64,
+      isBot: (agent) => {
+        asked.push(agent);
+        return agent.startsWith('bot');
+      },
+      onEvent: () => undefined,
+    });
+    const send = async (agent: string): Promise<void> => {
+      const request = get(`/csc-event?${encodeEventQuery(trackedEvent())}`);
+      await collector.handle({
+        ...request,
+        header: (name) => (name === 'user-agent' ? agent : undefined),
+      });
+    };
+    await send('browser A');
+    await send('bot B');
+    await send('browser A');
+    expect(asked).toEqual(['browser A', 'bot B']);
+    // 1,500 other agents, with browser A in between: it stays, bot B is evicted.
+    for (let i = 0; i < 1500; i++) {
+      await send(`agent ${i}`);
+      if (i % 100 === 0) await send('browser A');
+    }
+    asked.length = 0;
+    await send('browser A');
+    await send('bot B');
+    expect(asked).toEqual(['bot B']);
+    await collector.close();
+    expect(collector.metrics()).toMatchObject({ bot: 2, received: 1520 });
+  });
+
   it('rejects options that cannot work with CollectorError', () => {
     expect(() => createCollector({ onEvent: () => undefined, maxQueuedEvents: -1 })).toThrow(
       expect.objectContaining({ name: 'CollectorError', code: 'invalid_options' }),
