@@ -73,7 +73,6 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     // The events of the request in flight, or none while a retry waits; unset when idle.
     let busy: QueueItem[] | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let resume: (() => void) | undefined;
 
     const remove = (items: QueueItem[]): void => {
       for (const item of items) {
@@ -96,14 +95,16 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
         // Storage full or disabled: the events still go out from memory.
       }
     };
+    // After a delivery, or when a retry is due (or the browser is back online): the next batch.
+    const next = (): void => {
+      clearTimeout(timer);
+      busy = undefined;
+      pump();
+    };
     const pump = (): void => {
       save();
       if (!busy && queue[0]) {
         const batch = (busy = queue.slice(0, batchSize));
-        const next = (): void => {
-          busy = undefined;
-          pump();
-        };
         const end = (ok: boolean): void => {
           busy = [];
           if (ok) {
@@ -112,11 +113,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
             next();
           } else
             timer = setTimeout(
-              (resume = () => {
-                clearTimeout(timer);
-                resume = undefined;
-                next();
-              }),
+              next,
               Math.min(options.maxRetryDelay ?? 6e4, (options.retryDelay ?? 1e3) * 2 ** attempt++) *
                 (0.5 + Math.random() / 2),
             );
@@ -174,7 +171,8 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     });
     w.addEventListener('online', () => {
       attempt = 0;
-      resume?.();
+      // A retry that waits goes now; a request in flight finishes first.
+      if (busy && !busy[0]) next();
     });
     pump();
   };

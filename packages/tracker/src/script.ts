@@ -23,17 +23,16 @@ type Globals = Window & typeof globalThis & { tributary?: TributaryGlobal; divol
 export function startScript(w: Globals): void {
   const script = w.document.currentScript as HTMLScriptElement | null;
   if (w.tributary || !script) return;
-  // `data-party-cookie` is `dataset.partyCookie`. Read by name as text: the build shortens some of
-  // these names where they are properties of the tag's own objects.
+  // `data-party-cookie` is `dataset.partyCookie`. Read by quoted name: the build shortens some of
+  // these names where they are properties of the tag's own objects, never a quoted one.
   const data = script.dataset;
-  const get = (name: string): string | undefined => data[name];
-  const flag = (name: string): boolean => (get(name) ?? 'false') != 'false';
+  const flag = (name: string): boolean => (data[name] ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
   // The directory: without the file name and its query.
   const base = url.replace(/[^/?]*(\?.*)?$/, '');
-  const consentMode = get('consent');
-  const spa = get('spa');
-  const batch = get('batch');
+  const consentMode = data['consent'];
+  const spa = data['spa'];
+  const batch = data['batch'];
   const features: TrackerFeature[] = [];
   const consent =
     consentMode &&
@@ -44,10 +43,10 @@ export function startScript(w: Globals): void {
       respectGlobalPrivacyControl: flag('gpc'),
     });
   if (consent) features.push(consent);
-  if (get('autoPageView') != 'false') features.push(autoPageViews());
+  if (data['autoPageView'] != 'false') features.push(autoPageViews());
   if (spa != 'false') features.push(trackNavigation({ hash: spa == 'hash' }));
   if (flag('outbound')) features.push(trackOutboundLinks());
-  if (get('queue') != 'false')
+  if (data['queue'] != 'false')
     features.push(
       reliableDelivery({ batchEndpoint: batch == null ? batch : batch || base + 'csc-batch' }),
     );

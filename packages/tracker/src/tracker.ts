@@ -331,20 +331,16 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     },
     request: (query, callback) => {
       const image = new w.Image();
-      let done: boolean | undefined;
-      const end = (ok: boolean): void => {
+      let done: unknown;
+      // `load` or `error`, or the timeout first (no event: not delivered); only the first counts.
+      const end = (event?: Event | string): void => {
         if (!done) {
-          done = true;
-          callback(ok);
+          done = 1;
+          callback((event as Event | undefined)?.type == 'load');
         }
       };
-      setTimeout(end, options.eventTimeout ?? 750, false);
-      image.onload = () => {
-        end(true);
-      };
-      image.onerror = () => {
-        end(false);
-      };
+      setTimeout(end, options.eventTimeout ?? 750);
+      image.onload = image.onerror = end;
       image.src = context.eventUrl + '?' + query;
     },
     save: (drop) => {
