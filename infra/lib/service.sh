@@ -23,7 +23,16 @@ svc_launch() {
   shift 2
   if [ -f "$logfile" ]; then mv -f "$logfile" "$logfile.previous"; fi
   setsid nohup "$@" >"$logfile" 2>&1 </dev/null 9>&- &
-  echo $! >"$pidfile"
+  local pid=$! tries=0
+  echo "$pid" >"$pidfile"
+  # Until the background subshell has exec'd COMMAND, /proc/PID shows this script's command line,
+  # and a readiness check that matches the service's command line would think it died. On a
+  # loaded machine that window is long enough to be seen: wait for the exec (at most 5 s).
+  while [ "$tries" -lt 100 ] && [ -r "/proc/$pid/cmdline" ] &&
+    ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$1"; do
+    sleep 0.05
+    tries=$((tries + 1))
+  done
 }
 
 # svc_wait_ready WHAT TIMEOUT LOGFILE ALIVE READY: poll READY (a command) until it succeeds; fail
