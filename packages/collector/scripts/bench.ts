@@ -5,6 +5,7 @@
 // run the built packages (`pnpm bench` builds this one first; turbo builds @tributary/schema).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeEventQuery, encodeEventQuery } from '@tributary/schema/protocol';
@@ -117,6 +118,7 @@ function summary(values: number[]): { hz: number; rme: number } {
   return { hz: mean, rme: ((1.96 * Math.sqrt(variance)) / Math.sqrt(values.length) / mean) * 100 };
 }
 
+const loadBefore = loadavg()[0]!;
 const runs: Record<Kind, Run[]> = { baseline: [], decode: [], collector: [] };
 for (let round = 0; round < ROUNDS; round++) {
   const order: Kind[] =
@@ -141,13 +143,18 @@ const failures = [...runs.baseline, ...runs.decode, ...runs.collector].reduce(
 const ratio = collector.hz / baseline.hz;
 const cpu = (kind: Kind) =>
   runs[kind].reduce((sum, run) => sum + run.cpuPerRequest, 0) / runs[kind].length;
+// Each round measures both servers back to back: its own ratio shows how much the machine moved.
+const roundRatios = runs.collector.map(
+  (run, round) => run.samples[0]! / runs.baseline[round]!.samples[0]!,
+);
+const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
 const notes = [
-  `Ratio ${(ratio * 100).toFixed(1)} % (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s.`,
+  `Ratio ${percent(ratio)} (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s; per round ${roundRatios.map(percent).join(', ')}.`,
   `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
   `A bare server that also runs decodeEventQuery after answering (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
-  `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs.`,
+  `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs. When the server is what limits the rate, the collector serves ${percent(cpu('baseline') / cpu('collector'))} of the bare server's requests per CPU-second; when the load generator is (a quiet machine, one core each), it keeps up as long as its CPU per request stays under the generator's.`,
   `Peak RSS: collector ${maxRss('collector').toFixed(1)} MiB (duplicate memory of 1,000,000 slots = 8 MB included), baseline ${maxRss('baseline').toFixed(1)} MiB.`,
-  `Non-2xx answers and socket errors across all runs: ${failures}.`,
+  `Non-2xx answers and socket errors across all runs: ${failures}. Load average (1 min) ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after, on ${availableParallelism()} cores.`,
 ];
 for (const note of notes) console.log(note);
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { connect } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -112,6 +113,50 @@ describe('pixel GET over node:http', () => {
     expect(doNotTrack).toBe(false);
     expect(request.headers['user-agent']).toEqual(['Mozilla/5.0 A', 'Googlebot/2.1']);
     expect(request.headers.dnt).toEqual(['1', '1']);
+  });
+
+  it('hands over the same headers as IncomingMessage.headersDistinct, hostile names included', async () => {
+    const events: ClickEvent[] = [];
+    const collector = createCollector({
+      onEvent: (event) => {
+        events.push(event);
+      },
+      duplicateMemorySize: 64,
+    });
+    let distinct: Record<string, string[]> = {};
+    const server = await startNode((request, response) => {
+      distinct = { ...request.headersDistinct } as Record<string, string[]>;
+      collector.node(request, response);
+    });
+    running.push(server);
+    const target = new URL(pixelUrl(server.url, trackedEvent()));
+    const name = fc.constantFrom(
+      'X-A',
+      'x-a',
+      'User-Agent',
+      'Cookie',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      'X-Forwarded-For',
+    );
+    const value = fc.stringMatching(/^[a-z0-9 ,;=]{0,8}$/);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(name, value), { maxLength: 8 }), async (fields) => {
+        events.length = 0;
+        const lines = fields.map(([field, text]) => `${field}: ${text}\r\n`).join('');
+        await rawRequest(
+          server.url,
+          `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\n${lines}Connection: close\r\n\r\n`,
+        );
+        await until(() => events.length === 1);
+        const headers = events[0]!.request.headers;
+        expect(Object.entries(headers)).toEqual(Object.entries(distinct));
+        expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('flags the reference checksum vectors: si9804 good, si9805 and a missing x corrupt', async () => {
