@@ -213,7 +213,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let busy: boolean | undefined;
 
   // Settles once every event signalled so far is committed (whenCommitted waits for it).
-  let committed: Promise<unknown> = Promise.resolve();
+  let committed = Promise.resolve();
 
   const newPageView = (): void => {
     pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
@@ -261,12 +261,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       parameters,
     ]);
     newParty = firstInSession = false;
-    committed = Promise.all([
-      committed,
-      new Promise<void>((done) => {
-        context.send([query, done]);
-      }),
-    ]);
+    const sent = new Promise<void>((done) => {
+      context.send([query, done]);
+    });
+    // Settles once this event and those before it are committed, with no value (a chain of
+    // values would grow with every event).
+    committed = committed.then(() => sent);
     return eventId;
   };
 
@@ -279,17 +279,16 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     pageView,
     signal: signal as Tracker<TEvents>['signal'],
     whenCommitted(callback, timeoutMs) {
-      // Called from a promise reaction or a timer, apart from delivery: a throwing callback cannot
-      // stall the queue.
-      let called: unknown;
-      const fire = (): void => {
-        if (!called) {
-          called = 1;
-          callback();
-        }
-      };
-      void committed.then(fire);
-      if (timeoutMs != null) setTimeout(fire, timeoutMs);
+      // Once, whichever comes first; from a promise reaction, apart from delivery, so that a
+      // throwing callback cannot stall the queue.
+      void Promise.race([
+        committed,
+        new Promise((timeout) => {
+          if (timeoutMs != null) setTimeout(timeout, timeoutMs);
+        }),
+      ]).then(() => {
+        callback();
+      });
     },
     flush() {
       // Replaced by reliable delivery; the image queue has nothing to hand over.
