@@ -67,7 +67,7 @@ export function createConsent(options: ConsentOptions = {}): Consent {
   let send: TrackerContext['send'];
   let save: TrackerContext['save'];
   const storage = (): ConsentOptions['storage'] =>
-    options.storage ?? context?.win.localStorage ?? globalThis.localStorage;
+    options.storage ?? (context?.win ?? globalThis).localStorage;
   // An opt-out stays until `optIn`: only `force` changes it.
   const set = (state: ConsentState, force?: boolean): void => {
     if (force || consent.state != 'optedOut') {
