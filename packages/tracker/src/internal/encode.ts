@@ -5,15 +5,13 @@
  */
 import type { EventQueryFields, RandomBytes } from '@tributary/schema/protocol';
 
-const escape = (text: string): string => text.replace(/[~!]/g, '~$&');
-
 /*
  * Mincode by a JSON.parse reviver, which sees values bottom-up: members are records already, so
  * each value becomes its record. JSON.stringify first gives the value JSON's meaning (toJSON,
  * dropped undefined, non-finite numbers as null); a BigInt or a cycle throws its TypeError.
  */
 const reviver = (_key: string, value: unknown): string => {
-  if (typeof value == 'string') return 's' + escape(value) + '!';
+  if (typeof value == 'string') return 's' + value.replace(/[~!]/g, '~$&') + '!';
   if (typeof value == 'number') {
     const plain = String(value);
     const exponential = value.toExponential();
@@ -31,7 +29,7 @@ const reviver = (_key: string, value: unknown): string => {
   return (
     '(' +
     Object.keys(object)
-      .map((key) => object[key]![0]! + escape(key) + '!' + object[key]!.slice(1))
+      .map((key) => object[key]![0]! + key.replace(/[~!]/g, '~$&') + '!' + object[key]!.slice(1))
       .join('') +
     ')'
   );
