@@ -187,7 +187,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let cookieless = options.cookieless;
   const read = (index: number): string | undefined => {
     try {
-      if (!cookieless) return RegExp('(^|; )' + names[index]! + '=([^;]*)').exec(d.cookie)?.[2];
+      if (!cookieless) return d.cookie.match('(^|; )' + names[index]! + '=([^;]*)')?.[2];
     } catch {
       // A sandboxed document throws on cookie access: carry on with ids in memory.
       cookieless = true;
