@@ -1,10 +1,12 @@
-import { createTracker, trackNavigation } from '@tributary/tracker';
+import { autoPageViews, createTracker, trackNavigation } from '@tributary/tracker';
 import type { AppEvents } from './events';
 
 // Only the types of the contract reach the bundle: zod stays on the server.
 const tracker = createTracker<AppEvents>({
   endpoint: import.meta.env.VITE_TRIBUTARY_ENDPOINT ?? '/csc-event',
-  features: [trackNavigation()],
+  // A page view on load (deferred while prerendered or hidden, again on bfcache restore), and
+  // one per client-side navigation.
+  features: [autoPageViews(), trackNavigation()],
 });
 
 const views: Record<string, string> = {
