@@ -1,4 +1,3 @@
-import { encodeEventBatch } from '@tributary/schema/protocol';
 import type { QueueItem, TrackerFeature } from './tracker';
 
 /** Options of {@link reliableDelivery}. */
@@ -67,7 +66,9 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const doFetch = options.fetch ?? w.fetch.bind(w);
     // Requests the browser may finish after the page is gone; cross-origin without CORS headers.
     const init = { keepalive: true, mode: 'no-cors' } as const;
-    const queries = (items: QueueItem[]): string[] => items.map((item) => item[0]);
+    // A `tributary-batch/1` body: its header line, then one query per line. Also what is stored.
+    const body = (items: QueueItem[]): string =>
+      'tributary-batch/1' + items.map((item) => '\n' + item[0]).join('');
     let storage: Storage | undefined;
     let attempt = 0;
     // The events of the request in flight, or none while a retry waits; unset when idle.
@@ -89,7 +90,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       if (queue.length > (options.maxQueue ?? 200)) remove(queue.slice(0, 1));
       try {
         // (Without storage this throws, and is caught.)
-        if (queue[0]) storage!.setItem(own, JSON.stringify(queries(queue)));
+        if (queue[0]) storage!.setItem(own, body(queue));
         else storage!.removeItem(own);
       } catch {
         // Storage full or disabled: the events still go out from memory.
@@ -122,7 +123,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
           doFetch(batchUrl, {
             ...init,
             method: 'POST',
-            body: encodeEventBatch(queries(batch)),
+            body: body(batch),
           }).then(
             // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
             (response) => {
@@ -145,7 +146,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
           remove(batch);
         };
         if (batchUrl) {
-          if (w.navigator.sendBeacon(batchUrl, encodeEventBatch(queries(batch)))) done();
+          if (w.navigator.sendBeacon(batchUrl, body(batch))) done();
         } else doFetch(context.eventUrl + '?' + batch[0]![0], init).then(done, () => undefined);
       }
     };
@@ -158,7 +159,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       for (let i = storage.length; i--;) {
         const key = storage.key(i);
         if (key?.startsWith(prefix)) {
-          for (const query of JSON.parse(storage.getItem(key)!) as string[]) queue.push([query]);
+          for (const query of storage.getItem(key)!.split('\n').slice(1)) queue.push([query]);
           storage.removeItem(key);
         }
       }

@@ -1,10 +1,11 @@
+import { encodeEventBatch } from '@tributary/schema/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeWindow, memoryStorage } from '../test/fake-window';
 import { createConsent } from './consent';
 import { trackNavigation } from './navigation';
 import { autoPageViews } from './page-views';
 import { reliableDelivery } from './reliable-delivery';
-import { createTracker, type TrackerOptions } from './tracker';
+import { createTracker, type TrackerFeature, type TrackerOptions } from './tracker';
 
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -307,8 +308,18 @@ describe('reliableDelivery', () => {
         };
       });
     });
+    // The encoded queries, as the core hands them on.
+    const queries: string[] = [];
+    const record: TrackerFeature = (context) => {
+      const { send } = context;
+      context.send = (item) => {
+        queries.push(item[0]);
+        send(item);
+      };
+    };
     const { fake, tracker } = setup({
       features: [
+        record,
         reliableDelivery({
           batchEndpoint: '/csc-batch',
           fetch: fetch as unknown as typeof globalThis.fetch,
@@ -327,6 +338,8 @@ describe('reliableDelivery', () => {
     answer!();
     await settle();
     expect(fake.storage.length).toBe(0);
-    expect(bodies[0]!.split('\n')).toHaveLength(2);
+    // Byte for byte the schema's tributary-batch/1 body of the same queries.
+    expect(bodies).toEqual([encodeEventBatch(queries.slice(0, 1))]);
+    expect(fake.beacons).toEqual([encodeEventBatch(queries.slice(1))]);
   });
 });

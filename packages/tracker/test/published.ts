@@ -9,6 +9,17 @@ import { options } from '../tsup.config';
  */
 export async function buildPublished(name: string): Promise<string> {
   const outDir = fileURLToPath(new URL(`../tmp/dist/${name}`, import.meta.url));
-  await build({ ...options, outDir, format: ['esm'], dts: false, sourcemap: false, silent: true });
+  // Paths from the package: the tests may run from the workspace root.
+  const path = (file: string): string => fileURLToPath(new URL('../' + file, import.meta.url));
+  await build({
+    ...options,
+    entry: { index: path('src/index.ts') },
+    tsconfig: path('tsconfig.src.json'),
+    outDir,
+    format: ['esm'],
+    dts: false,
+    sourcemap: false,
+    silent: true,
+  });
   return outDir;
 }
