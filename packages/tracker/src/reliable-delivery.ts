@@ -60,7 +60,8 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const { win: w, queue } = context;
     const d = w.document;
     const prefix = options.storageKey ?? '_dvq';
-    const own = prefix + String(Math.random());
+    // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- a random number as text
+    const own = prefix + Math.random();
     const batchUrl = options.batchEndpoint;
     const batchSize = batchUrl ? (options.maxBatch ?? 50) : 1;
     const doFetch = options.fetch ?? w.fetch.bind(w);
@@ -106,33 +107,28 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       save();
       if (!busy && queue[0]) {
         const batch = (busy = queue.slice(0, batchSize));
-        const end = (ok: boolean): void => {
+        // Delivered: the next batch at once; failed: again after the backoff, same events.
+        const end = (ok?: unknown): void => {
           busy = [];
-          if (ok) {
-            attempt = 0;
-            remove(batch);
-            next();
-          } else
-            timer = setTimeout(
-              next,
-              Math.min(options.maxRetryDelay ?? 6e4, (options.retryDelay ?? 1e3) * 2 ** attempt++) *
-                (0.5 + Math.random() / 2),
-            );
+          timer = setTimeout(
+            next,
+            ok
+              ? ((attempt = 0), remove(batch), 0)
+              : Math.min(
+                  options.maxRetryDelay ?? 6e4,
+                  (options.retryDelay ?? 1e3) * 2 ** attempt++,
+                ) *
+                  (0.5 + Math.random() / 2),
+          );
         };
         if (batchUrl)
-          doFetch(batchUrl, {
-            ...init,
-            method: 'POST',
-            body: body(batch),
-          }).then(
-            // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
-            (response) => {
-              end(response.ok || response.type == 'opaque');
-            },
-            () => {
-              end(false);
-            },
-          );
+          void doFetch(batchUrl, { ...init, method: 'POST', body: body(batch) })
+            .then(
+              // Cross-origin without CORS headers the answer is opaque: it arrived, status unknown.
+              (response) => response.ok || response.type == 'opaque',
+              () => undefined,
+            )
+            .then(end);
         else context.request(batch[0]![0], end);
       }
     };
@@ -142,12 +138,14 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       const rest = queue.slice(busy?.length);
       while (rest[0]) {
         const batch = rest.splice(0, batchSize);
-        const done = (): void => {
-          remove(batch);
-        };
-        if (batchUrl) {
-          if (w.navigator.sendBeacon(batchUrl, body(batch))) done();
-        } else doFetch(context.eventUrl + '?' + batch[0]![0], init).then(done, () => undefined);
+        if (!batchUrl)
+          doFetch(context.eventUrl + '?' + batch[0]![0], init).then(
+            () => {
+              remove(batch);
+            },
+            () => undefined,
+          );
+        else if (w.navigator.sendBeacon(batchUrl, body(batch))) remove(batch);
       }
     };
     context.pump = pump;
