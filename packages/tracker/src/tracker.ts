@@ -286,9 +286,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         new Promise((timeout) => {
           if (timeoutMs != null) setTimeout(timeout, timeoutMs);
         }),
-      ]).then(() => {
-        callback();
-      });
+      ]).then(callback);
     },
     flush() {
       // Replaced by reliable delivery; the image queue has nothing to hand over.

@@ -25,11 +25,10 @@ const reviver = (_key: string, value: unknown): string => {
   // Left: arrays and objects, whose members are records now, and true, false and null.
   if (value !== Object(value)) return String(value)[0]!;
   if (Array.isArray(value)) return 'a' + value.join('') + '.';
-  const object = value as Record<string, string>;
   return (
     '(' +
-    Object.keys(object)
-      .map((key) => object[key]![0]! + key.replace(/[~!]/g, '~$&') + '!' + object[key]!.slice(1))
+    Object.entries(value as Record<string, string>)
+      .map(([key, record]) => record[0]! + key.replace(/[~!]/g, '~$&') + '!' + record.slice(1))
       .join('') +
     ')'
   );
