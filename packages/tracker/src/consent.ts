@@ -73,14 +73,10 @@ export function createConsent(options: ConsentOptions = {}): Consent {
     if (force || consent.state != 'optedOut') {
       (consent as { state: ConsentState }).state = state;
       if (context && state != 'pending') {
-        const granted = state == 'granted';
         // Granted: the cookies are written and held events go out. Denied: the cookies are
         // deleted and held events dropped.
-        save(!granted);
-        for (const item of held.splice(0)) {
-          if (granted) send(item);
-          else item[1]?.();
-        }
+        save(state != 'granted');
+        held.splice(0).map(context.send);
       }
     }
   };
