@@ -14,8 +14,11 @@ export type TrackerFeature = (context: TrackerContext) => (() => void) | void;
 /** Called once an event has been delivered, has failed for good, or was dropped. */
 export type Committed = () => void;
 
-/** A waiting event: its encoded `/csc-event` query, and whom to tell once it is committed. */
-export type QueueItem = [query: string, done?: Committed];
+/**
+ * A waiting event: its encoded `/csc-event` query, whom to tell once it is committed, and (in the
+ * built-in image queue) whether its request is under way.
+ */
+export type QueueItem = [query: string, done?: Committed, sent?: 1];
 
 /**
  * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps
@@ -210,7 +213,6 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let href = '';
 
   const queue: QueueItem[] = [];
-  let busy: boolean | undefined;
 
   // Settles once every event signalled so far is committed (whenCommitted waits for it).
   let committed = Promise.resolve();
@@ -231,13 +233,11 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     partyId = read(0) ?? partyId;
     // The session ends after `sessionTimeout` without events: its cookie is gone (or, without
     // cookies, the page's own clock says so). Divolte never ends the session of an open page.
-    const session = read(1);
-    if (session) sessionId = session;
-    else if (saved || time - last > lifetimes[1]! * 1e3) {
-      last = time;
-      sessionId = newId();
-      firstInSession = true;
-    }
+    sessionId =
+      read(1) ||
+      (saved || time - last > lifetimes[1]! * 1e3
+        ? ((last = time), (firstInSession = true), newId())
+        : sessionId);
     last = time;
     context.save();
     const eventId = pageViewId + (counter++).toString(16);
@@ -261,9 +261,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       parameters,
     ]);
     newParty = firstInSession = false;
-    const sent = new Promise<void>((done) => {
-      context.send([query, done]);
-    });
+    // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the executor's value is unused
+    const sent = new Promise<void>((done) => context.send([query, done]));
     // Settles once this event and those before it are committed, with no value (a chain of
     // values would grow with every event).
     committed = committed.then(() => sent);
@@ -310,23 +309,23 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     win: w,
     eventUrl: options.endpoint ?? '/csc-event',
     queue,
-    send: (item) => {
+    send(item) {
       queue.push(item);
       context.pump();
     },
-    pump: () => {
+    pump() {
       const item = queue[0];
-      if (!busy && item) {
-        busy = true;
+      // One at a time: the head is marked once its request is under way.
+      if (item && !item[2]) {
+        item[2] = 1;
         context.request(item[0], () => {
-          busy = false;
           queue.shift();
           item[1]?.();
           context.pump();
         });
       }
     },
-    request: (query, callback) => {
+    request(query, callback) {
       const image = new w.Image();
       let done: unknown;
       // `load` or `error`, or the timeout first (no event: not delivered); only the first counts.
@@ -340,7 +339,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       image.onload = image.onerror = end;
       image.src = context.eventUrl + '?' + query;
     },
-    save: (drop) => {
+    save(drop) {
       if ((saved = !cookieless))
         [partyId, sessionId].forEach((id, index) => {
           d.cookie =
