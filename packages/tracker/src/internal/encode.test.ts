@@ -117,6 +117,36 @@ describe('encodeEvent', () => {
     );
   });
 
+  it('encodes numbers in parameters as the schema does: base 36, JSON or exponent form, ties included', () => {
+    // Lengths that tie (1e6: `lfls` and `1e+6`), exponents that win (1e10), integers past 2^53.
+    const numeric = fc.oneof(
+      number,
+      fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }),
+      fc.constantFrom(
+        1e6,
+        -1e6,
+        1e10,
+        1e15,
+        123e20,
+        2 ** 53 - 1,
+        1e-6,
+        0.1,
+        5e-324,
+        1.7976931348623157e308,
+      ),
+      fc.integer({ min: 0, max: 300 }).map((exponent) => 10 ** exponent),
+    );
+    fc.assert(
+      fc.property(fc.array(numeric), fc.dictionary(fc.string(), numeric), (list, object) => {
+        const input = Object.assign(['0:a:b', '0:a:b', '0:c', '0:c0', 1, true, false], {
+          15: [list, object],
+        }) as unknown as EventQueryFields;
+        expect(encodeEvent(input)).toBe(encodeEventFields(input));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('makes what encodeEventQuery makes, and decodeEventQuery reads back the same event', () => {
     fc.assert(
       fc.property(trackedEvent, (event) => {

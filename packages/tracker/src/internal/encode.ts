@@ -12,16 +12,19 @@ import type { EventQueryFields, RandomBytes } from '@tributary/schema/protocol';
  */
 const reviver = (_key: string, value: unknown): string => {
   if (typeof value == 'string') return 's' + value.replace(/[~!]/g, '~$&') + '!';
-  if (typeof value == 'number') {
-    const plain = String(value);
-    const exponential = value.toExponential();
-    const json = exponential.length < plain.length ? exponential : plain;
-    const base36 = value.toString(36);
+  // The shortest of base 36 (safe integers only: beyond 2^53 `toString(36)` is not exact in every
+  // engine), JSON (`String` of a number is its JSON) and exponent form; at equal length the earlier
+  // one (the sort is stable), as divolte.js prefers `d`.
+  /* eslint-disable @typescript-eslint/restrict-plus-operands -- 'j' + value: String(value), shorter */
+  if (typeof value == 'number')
     return (
-      (Number.isSafeInteger(value) && base36.length <= json.length ? 'd' + base36 : 'j' + json) +
-      '!'
+      [
+        Number.isSafeInteger(value) ? 'd' + value.toString(36) : 'j' + value,
+        'j' + value,
+        'j' + value.toExponential(),
+      ].sort((a, b) => a.length - b.length)[0]! + '!'
     );
-  }
+  /* eslint-enable @typescript-eslint/restrict-plus-operands */
   // Left: arrays and objects, whose members are records now, and true, false and null.
   if (value !== Object(value)) return String(value)[0]!;
   if (Array.isArray(value)) return 'a' + value.join('') + '.';
