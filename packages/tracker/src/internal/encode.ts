@@ -69,11 +69,11 @@ export const encodeEvent = (fields: EventQueryFields): string => {
   let query = '';
   fields.forEach((field, i) => {
     let value: unknown = field;
-    if (i > 14) {
+    // The parameters in mincode; so are the booleans, which come out as `t` and `f`.
+    if (i > 14 || typeof field == 'boolean') {
       const json = JSON.stringify(field) as string | undefined;
       value = json && (JSON.parse(json, reviver) as string);
-    } else if (typeof field == 'boolean') value = field ? 't' : 'f';
-    else if (typeof field == 'number')
+    } else if (typeof field == 'number')
       value = i == 4 || isFinite(field) ? field.toString(36) : null;
     // Absent fields are left out, and so is an empty referrer (`r`, 8th): other empty texts are sent.
     if (value != null && ((value as string) || i - 8)) {
