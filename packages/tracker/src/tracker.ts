@@ -343,11 +343,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       if ((saved = !cookieless))
         [partyId, sessionId].forEach((id, index) => {
           d.cookie =
+            // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text
             names[index]! +
             '=' +
             id +
-            // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text
-            (';path=/;max-age=' + (drop ? 0 : lifetimes[index]!)) +
+            ';path=/;max-age=' +
+            (drop ? 0 : lifetimes[index]!) +
             attributes;
         });
     },
