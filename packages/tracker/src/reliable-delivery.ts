@@ -84,9 +84,16 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
           item[1]?.();
         }
       }
-      save();
+      pump();
     };
-    const save = (): void => {
+    // After a delivery, or when a retry is due (or the browser is back online): the next batch.
+    const next = (): void => {
+      clearTimeout(timer);
+      busy = undefined;
+      pump();
+    };
+    // Stores the queue, then sends its head unless a request is in flight or a retry waits.
+    const pump = (): void => {
       // Bounded: the oldest events go first.
       if (queue.length > (options.maxQueue ?? 200)) remove(queue.slice(0, 1));
       try {
@@ -96,15 +103,6 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       } catch {
         // Storage full or disabled: the events still go out from memory.
       }
-    };
-    // After a delivery, or when a retry is due (or the browser is back online): the next batch.
-    const next = (): void => {
-      clearTimeout(timer);
-      busy = undefined;
-      pump();
-    };
-    const pump = (): void => {
-      save();
       if (!busy && queue[0]) {
         const batch = (busy = queue.slice(0, batchSize));
         // Delivered: the next batch at once; failed: again after the backoff, same events.
