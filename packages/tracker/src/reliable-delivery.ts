@@ -1,5 +1,7 @@
 import type { QueueItem, TrackerFeature } from './tracker';
 
+type Timer = ReturnType<typeof setTimeout>;
+
 /** Options of {@link reliableDelivery}. */
 export interface ReliableDeliveryOptions {
   /**
@@ -72,9 +74,9 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       'tributary-batch/1' + items.map((item) => '\n' + item[0]).join('');
     let storage: Storage | undefined;
     let attempt = 0;
-    // The events of the request in flight, or none while a retry waits; unset when idle.
-    let busy: QueueItem[] | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The events of the request in flight, or the timer of the next attempt (which has no events:
+    // a flush hands them all over, `online` cuts the wait short); unset when idle.
+    let busy: QueueItem[] | Timer | undefined;
 
     const remove = (items: QueueItem[]): void => {
       for (const item of items) {
@@ -88,7 +90,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     };
     // After a delivery, or when a retry is due (or the browser is back online): the next batch.
     const next = (): void => {
-      clearTimeout(timer);
+      clearTimeout(busy as Timer);
       busy = undefined;
       pump();
     };
@@ -107,8 +109,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
         const batch = (busy = queue.slice(0, batchSize));
         // Delivered: the next batch at once; failed: again after the backoff, same events.
         const end = (ok?: unknown): void => {
-          busy = [];
-          timer = setTimeout(
+          busy = setTimeout(
             next,
             ok
               ? ((attempt = 0), remove(batch), 0)
@@ -133,7 +134,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     const flush = (): void => {
       // The page is going away or may be frozen: hand what waits (but the request in flight) to
       // the browser, which delivers beacons and keepalive requests after the page is gone.
-      const rest = queue.slice(busy?.length);
+      const rest = queue.slice((busy as QueueItem[] | undefined)?.length);
       while (rest[0]) {
         const batch = rest.splice(0, batchSize);
         if (!batchUrl)
@@ -169,7 +170,7 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
     w.addEventListener('online', () => {
       attempt = 0;
       // A retry that waits goes now; a request in flight finishes first.
-      if (busy && !busy[0]) next();
+      if (busy && !(busy as QueueItem[])[0]) next();
     });
     pump();
   };
