@@ -1,31 +1,6 @@
-import { parseIdentifier } from '@tributary/schema/protocol';
+import { isIdentifier } from '@tributary/schema/protocol';
 
 const ESCAPED_COLON = /%3A/gi;
-
-function isBase36Digit(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-}
-
-/**
- * `parseIdentifier(value).ok` without building the parsed identifier: `0:`, a base-36 timestamp
- * (optional sign), `:`, and no further colon. Timestamps of more than ten digits, which may
- * overflow, are left to parseIdentifier.
- */
-export function isValidIdentifier(value: string): boolean {
-  if (value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 58) {
-    return value.indexOf(':') >= 0 && parseIdentifier(value).ok;
-  }
-  const second = value.indexOf(':', 2);
-  if (second < 0 || value.indexOf(':', second + 1) >= 0) return false;
-  let i = 2;
-  const sign = value.charCodeAt(2);
-  if (sign === 43 || sign === 45) i++;
-  const digits = second - i;
-  if (digits === 0) return false;
-  if (digits > 10) return parseIdentifier(value).ok;
-  for (; i < second; i++) if (!isBase36Digit(value.charCodeAt(i))) return false;
-  return true;
-}
 
 function decode(text: string): string | undefined {
   const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
@@ -67,7 +42,7 @@ export function hasValidIdentifiers(query: string): boolean {
   return (
     partyId !== undefined &&
     sessionId !== undefined &&
-    isValidIdentifier(partyId) &&
-    isValidIdentifier(sessionId)
+    isIdentifier(partyId) &&
+    isIdentifier(sessionId)
   );
 }

@@ -1,7 +1,7 @@
 import { decodeComponent } from '../internal/query-string';
 import { toWellFormed } from '../internal/utf8';
 import { formatBase36, parseBase36Integer, parseBase36Number } from './base36';
-import { parseIdentifier } from './identifier';
+import { isIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, encodeMincode } from './mincode';
 import { murmur3x86_32, murmurAscii, murmurEnd, murmurStart, murmurText } from './murmur3';
@@ -263,31 +263,6 @@ function checksumOf(keys: readonly string[], values: readonly string[]): number 
   return murmurEnd();
 }
 
-function isBase36Digit(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
-}
-
-/**
- * `parseIdentifier(value).ok` without building the parsed identifier: `0:`, a base-36 timestamp
- * (optional sign), `:`, and no further colon. Timestamps of more than ten digits, which may
- * overflow, are left to parseIdentifier.
- */
-function isValidIdentifier(value: string): boolean {
-  if (value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 58) {
-    return value.indexOf(':') >= 0 && parseIdentifier(value).ok;
-  }
-  const second = value.indexOf(':', 2);
-  if (second < 0 || value.indexOf(':', second + 1) >= 0) return false;
-  let i = 2;
-  const sign = value.charCodeAt(2);
-  if (sign === 43 || sign === 45) i++;
-  const digits = second - i;
-  if (digits === 0) return false;
-  if (digits > 10) return parseIdentifier(value).ok;
-  for (; i < second; i++) if (!isBase36Digit(value.charCodeAt(i))) return false;
-  return true;
-}
-
 function missing(key: string, name: string): Issue {
   return { code: 'missing_parameter', path: [key], message: `The ${name} (${key}) is missing.` };
 }
@@ -423,9 +398,9 @@ function decodePairs(keys: readonly string[], values: readonly string[]): EventQ
     (issues ??= []).push(issue);
   };
   if (p === undefined) fail(missing('p', 'party id'));
-  else if (!isValidIdentifier(p)) fail(badIdentifier('p', 'party id'));
+  else if (!isIdentifier(p)) fail(badIdentifier('p', 'party id'));
   if (s === undefined) fail(missing('s', 'session id'));
-  else if (!isValidIdentifier(s)) fail(badIdentifier('s', 'session id'));
+  else if (!isIdentifier(s)) fail(badIdentifier('s', 'session id'));
   if (v === undefined) fail(missing('v', 'page-view id'));
   if (e === undefined) fail(missing('e', 'event id'));
   let clientTimestamp: number | undefined;

@@ -53,6 +53,36 @@ describe('parseIdentifier', () => {
       }),
     );
   });
+
+  it('isIdentifier agrees with parseIdentifier on every string, without parsing', () => {
+    const digits = fc.oneof(
+      fc
+        .array(fc.constantFrom('0', '1', '9', 'a', 'z', 'Z', '_', '.'), { maxLength: 13 })
+        .map((chars) => chars.join('')),
+      fc
+        .array(fc.constantFrom('0', '1', '2', 'z', 'Z'), { minLength: 9, maxLength: 13 })
+        .map((chars) => chars.join('')),
+    );
+    const id = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 20 }),
+      fc
+        .tuple(
+          fc.constantFrom('0', '1', '00', '', '0:'),
+          fc.constantFrom(':', ''),
+          fc.constantFrom('', '+', '-'),
+          digits,
+          fc.constantFrom(':', '', '::'),
+          fc.constantFrom('abc', '', 'x:y', '~_'),
+        )
+        .map((parts) => parts.join('')),
+    );
+    fc.assert(
+      fc.property(id, (value) => {
+        expect(isIdentifier(value)).toBe(parseIdentifier(value).ok);
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
 
 describe('createIdentifier', () => {

@@ -91,7 +91,27 @@ export function parseIdentifier(value: string): Result<ParsedIdentifier> {
   return { ok: true, value: { value, version: 0, timestamp, unique: value.slice(second + 1) } };
 }
 
-/** Whether `value` parses as a Divolte identifier. */
+function isBase36Digit(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 97 && code <= 122) || (code >= 65 && code <= 90);
+}
+
+/**
+ * Whether `value` parses as a Divolte identifier: `parseIdentifier(value).ok` without building the
+ * parsed identifier (`0:`, a base-36 timestamp with an optional sign, `:`, and no further colon),
+ * for hot paths. Timestamps of more than ten digits, which may overflow, go to `parseIdentifier`.
+ */
 export function isIdentifier(value: string): boolean {
-  return parseIdentifier(value).ok;
+  if (value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 58) {
+    return value.indexOf(':') >= 0 && parseIdentifier(value).ok;
+  }
+  const second = value.indexOf(':', 2);
+  if (second < 0 || value.indexOf(':', second + 1) >= 0) return false;
+  let i = 2;
+  const sign = value.charCodeAt(2);
+  if (sign === 43 || sign === 45) i++;
+  const digits = second - i;
+  if (digits === 0) return false;
+  if (digits > 10) return parseIdentifier(value).ok;
+  for (; i < second; i++) if (!isBase36Digit(value.charCodeAt(i))) return false;
+  return true;
 }
