@@ -10,8 +10,8 @@ import { buildPublished } from '../test/published';
  * kept as regression guards: a change that makes the tag bigger fails here. For reference:
  * divolte.js 4,251 B, Plausible 2,626 B (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 3153;
-const CORE_CEILING = 1713;
+const SCRIPT_CEILING = 3149;
+const CORE_CEILING = 1709;
 
 describe('size', () => {
   it(`dist/tributary.js with every feature stays within ${SCRIPT_CEILING} B gzip`, async () => {

@@ -327,17 +327,14 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     },
     request(query, callback) {
       const image = new w.Image();
-      let done: unknown;
-      // `load` or `error`, or the timeout first (no event: not delivered); only the first counts.
-      const end = (event?: Event | string): void => {
-        if (!done) {
-          done = 1;
-          callback((event as Event | undefined)?.type == 'load');
-        }
-      };
-      setTimeout(end, options.eventTimeout ?? 750);
-      image.onload = image.onerror = end;
-      image.src = context.eventUrl + '?' + query;
+      // `load` or `error`, or the timeout first (no event: not delivered); a promise settles once.
+      void new Promise((end) => {
+        setTimeout(end, options.eventTimeout ?? 750);
+        image.onload = image.onerror = end;
+        image.src = context.eventUrl + '?' + query;
+      }).then((event) => {
+        callback((event as Event | undefined)?.type == 'load');
+      });
     },
     save(drop) {
       if ((saved = !cookieless))
