@@ -119,7 +119,7 @@ export function createConsent(options: ConsentOptions = {}): Consent {
       },
       optOut() {
         storage()?.setItem(key, '1');
-        set('optedOut', true);
+        set('optedOut');
       },
       optIn(granted?: boolean) {
         storage()?.removeItem(key);

@@ -154,8 +154,8 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       storage = options.storage ?? w.localStorage;
       // Adopt what earlier pages left behind.
       for (let i = storage.length; i--;) {
-        const key = storage.key(i);
-        if (key?.startsWith(prefix)) {
+        const key = storage.key(i)!;
+        if (key.startsWith(prefix)) {
           for (const query of storage.getItem(key)!.split('\n').slice(1)) queue.push([query]);
           storage.removeItem(key);
         }

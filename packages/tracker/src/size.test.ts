@@ -10,7 +10,7 @@ import { buildPublished } from '../test/published';
  * kept as regression guards: a change that makes the tag bigger fails here. For reference:
  * divolte.js 4,251 B, Plausible 2,626 B (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 3149;
+const SCRIPT_CEILING = 3146;
 const CORE_CEILING = 1709;
 
 describe('size', () => {
