@@ -217,18 +217,17 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   // Settles once every event signalled so far is committed (whenCommitted waits for it).
   let committed = Promise.resolve();
 
-  const newPageView = (): void => {
-    pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
-    serverPageViewId = undefined;
-    counter = 0;
-    // After an in-page navigation the previous address is the referrer, as for a page load.
-    if (href) referrer = href;
-    href = location.href;
-  };
-
   const signal = (eventType: string, parameters?: JsonValue): string | null => {
     if (!eventType) return null;
-    if (!pageViewId) newPageView();
+    // A new page view (new id, event counter at 0) on the first event, and after `pageView()`.
+    if (!pageViewId) {
+      pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
+      serverPageViewId = undefined;
+      counter = 0;
+      // After an in-page navigation the previous address is the referrer, as for a page load.
+      if (href) referrer = href;
+      href = location.href;
+    }
     const time = now();
     partyId = read(0) ?? partyId;
     // The session ends after `sessionTimeout` without events: its cookie is gone (or, without
@@ -270,7 +269,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
 
   const pageView = (): string => {
-    newPageView();
+    pageViewId = '';
     return signal('pageView')!;
   };
 
