@@ -86,9 +86,8 @@ export function createConsent(options: ConsentOptions = {}): Consent {
       context = tracker;
       ({ send, save } = tracker);
       const nav = tracker.win.navigator as Navigator & { globalPrivacyControl?: boolean };
-      tracker.save = (remove) => {
-        if (consent.state == 'granted') save(remove);
-      };
+      // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
+      tracker.save = (remove) => consent.state == 'granted' && save(remove);
       tracker.send = (item) => {
         if (consent.state == 'granted') send(item);
         else if (consent.state == 'pending' && options.pending != 'drop') held.push(item);

@@ -22,9 +22,7 @@ export function autoPageViews(): TrackerFeature {
     };
     d.addEventListener('visibilitychange', start);
     d.addEventListener('prerenderingchange', start);
-    w.addEventListener('pageshow', (event) => {
-      if (event.persisted) tracker.pageView();
-    });
+    w.addEventListener('pageshow', (event) => event.persisted && tracker.pageView());
     return start;
   };
 }

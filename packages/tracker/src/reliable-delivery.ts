@@ -139,9 +139,8 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
         const batch = rest.splice(0, batchSize);
         if (!batchUrl)
           doFetch(context.eventUrl + '?' + batch[0]![0], init).then(
-            () => {
-              remove(batch);
-            },
+            // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
+            () => remove(batch),
             () => undefined,
           );
         else if (w.navigator.sendBeacon(batchUrl, body(batch))) remove(batch);
@@ -164,9 +163,8 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       // No usable storage: memory only.
     }
     w.addEventListener('pagehide', flush);
-    d.addEventListener('visibilitychange', () => {
-      if (d.visibilityState == 'hidden') flush();
-    });
+    // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
+    d.addEventListener('visibilitychange', () => d.visibilityState == 'hidden' && flush());
     w.addEventListener('online', () => {
       attempt = 0;
       // A retry that waits goes now; a request in flight finishes first.

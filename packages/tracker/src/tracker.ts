@@ -281,9 +281,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       // throwing callback cannot stall the queue.
       void Promise.race([
         committed,
-        new Promise((timeout) => {
-          if (timeoutMs != null) setTimeout(timeout, timeoutMs);
-        }),
+        new Promise((timeout) => timeoutMs != null && setTimeout(timeout, timeoutMs)),
       ]).then(callback);
     },
     flush() {
@@ -331,9 +329,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
         setTimeout(end, options.eventTimeout ?? 750);
         image.onload = image.onerror = end;
         image.src = context.eventUrl + '?' + query;
-      }).then((event) => {
-        callback((event as Event | undefined)?.type == 'load');
-      });
+        // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
+      }).then((event) => callback((event as Event | undefined)?.type == 'load'));
     },
     save(drop) {
       if ((saved = !cookieless))
