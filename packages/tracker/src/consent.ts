@@ -85,7 +85,6 @@ export function createConsent(options: ConsentOptions = {}): Consent {
     (tracker: TrackerContext) => {
       context = tracker;
       ({ send, save } = tracker);
-      const nav = tracker.win.navigator as Navigator & { globalPrivacyControl?: boolean };
       // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
       tracker.save = (remove) => consent.state == 'granted' && save(remove);
       tracker.send = (item) => {
@@ -101,8 +100,9 @@ export function createConsent(options: ConsentOptions = {}): Consent {
       }
       set(
         optedOut ||
-          (options.respectDoNotTrack && nav.doNotTrack == '1') ||
-          (options.respectGlobalPrivacyControl && nav.globalPrivacyControl)
+          (options.respectDoNotTrack && tracker.win.navigator.doNotTrack == '1') ||
+          (options.respectGlobalPrivacyControl &&
+            (tracker.win.navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl)
           ? 'optedOut'
           : consent.state,
         true,

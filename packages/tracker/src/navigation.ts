@@ -17,8 +17,7 @@ export interface TrackNavigationOptions {
  */
 export function trackNavigation(options: TrackNavigationOptions = {}): TrackerFeature {
   return ({ win: w, tracker }) => {
-    const { history, location } = w;
-    const key = (): string => (options.hash ? location.href : location.href.split('#')[0]!);
+    const key = (): string => (options.hash ? w.location.href : w.location.href.split('#')[0]!);
     let last = key();
     const check = (): void => {
       if (last != key()) {
@@ -28,8 +27,8 @@ export function trackNavigation(options: TrackNavigationOptions = {}): TrackerFe
     };
     for (const method of ['pushState', 'replaceState'] as const) {
       // eslint-disable-next-line @typescript-eslint/unbound-method -- called with its history below
-      const original = history[method];
-      history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
+      const original = w.history[method];
+      w.history[method] = function (this: History, ...args: Parameters<History['pushState']>) {
         original.apply(this, args);
         check();
       };

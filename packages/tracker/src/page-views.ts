@@ -10,18 +10,17 @@ import type { TrackerFeature } from './tracker';
  */
 export function autoPageViews(): TrackerFeature {
   return ({ win: w, tracker }) => {
-    const d = w.document;
     let started: unknown;
     const start = (): void => {
       if (
         !started &&
-        d.visibilityState == 'visible' &&
-        !(d as { prerendering?: boolean }).prerendering
+        w.document.visibilityState == 'visible' &&
+        !(w.document as { prerendering?: boolean }).prerendering
       )
         started = tracker.pageView();
     };
-    d.addEventListener('visibilitychange', start);
-    d.addEventListener('prerenderingchange', start);
+    w.document.addEventListener('visibilitychange', start);
+    w.document.addEventListener('prerenderingchange', start);
     w.addEventListener('pageshow', (event) => event.persisted && tracker.pageView());
     return start;
   };

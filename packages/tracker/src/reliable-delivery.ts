@@ -60,7 +60,6 @@ export interface ReliableDeliveryOptions {
 export function reliableDelivery(options: ReliableDeliveryOptions = {}): TrackerFeature {
   return (context) => {
     const { win: w, queue } = context;
-    const d = w.document;
     const prefix = options.storageKey ?? '_dvq';
     // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- a random number as text
     const own = prefix + Math.random();
@@ -163,8 +162,11 @@ export function reliableDelivery(options: ReliableDeliveryOptions = {}): Tracker
       // No usable storage: memory only.
     }
     w.addEventListener('pagehide', flush);
-    // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
-    d.addEventListener('visibilitychange', () => d.visibilityState == 'hidden' && flush());
+    w.document.addEventListener(
+      'visibilitychange',
+      // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
+      () => w.document.visibilityState == 'hidden' && flush(),
+    );
     w.addEventListener('online', () => {
       attempt = 0;
       // A retry that waits goes now; a request in flight finishes first.

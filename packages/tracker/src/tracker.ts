@@ -168,7 +168,6 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   options: TrackerOptions = {},
 ): Tracker<TEvents> {
   const w = options.window ?? window;
-  const { document: d, location } = w;
   // `Date['now']`: the drop-in's build shortens the option's name (so that no `data-now` attribute
   // can set it), never the built-in's.
   // eslint-disable-next-line @typescript-eslint/unbound-method -- Date.now uses no `this`
@@ -185,12 +184,12 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   ];
   const attributes =
     ';SameSite=Lax' +
-    (location.protocol == 'https:' ? ';Secure' : '') +
+    (w.location.protocol == 'https:' ? ';Secure' : '') +
     (options.cookieDomain ? ';domain=' + options.cookieDomain : '');
   let cookieless = options.cookieless;
   const read = (index: number): string | undefined => {
     try {
-      if (!cookieless) return d.cookie.match('(^|; )' + names[index]! + '=([^;]*)')?.[2];
+      if (!cookieless) return w.document.cookie.match('(^|; )' + names[index]! + '=([^;]*)')?.[2];
     } catch {
       // A sandboxed document throws on cookie access: carry on with ids in memory.
       cookieless = true;
@@ -209,7 +208,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   let pageViewId = '';
   let counter = 0;
   let saved: boolean | undefined;
-  let referrer = d.referrer;
+  let referrer = w.document.referrer;
   let href = '';
 
   const queue: QueueItem[] = [];
@@ -226,7 +225,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       counter = 0;
       // After an in-page navigation the previous address is the referrer, as for a page load.
       if (href) referrer = href;
-      href = location.href;
+      href = w.location.href;
     }
     const time = now();
     partyId = read(0) ?? partyId;
@@ -240,7 +239,6 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     last = time;
     context.save();
     const eventId = pageViewId + (counter++).toString(16);
-    const { screen } = w;
     const query = encodeEvent([
       partyId,
       sessionId,
@@ -249,10 +247,10 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       time,
       newParty,
       firstInSession,
-      location.href,
+      w.location.href,
       referrer,
-      screen.availWidth,
-      screen.availHeight,
+      w.screen.availWidth,
+      w.screen.availHeight,
       w.devicePixelRatio,
       w.innerWidth,
       w.innerHeight,
@@ -335,7 +333,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     save(drop) {
       if ((saved = !cookieless))
         [partyId, sessionId].forEach((id, index) => {
-          d.cookie =
+          w.document.cookie =
             // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text
             names[index]! +
             '=' +
