@@ -1,10 +1,11 @@
 // Builds the drop-in script and measures what the tracker costs a page: the minified IIFE with
 // every feature, and an ESM bundle of only createTracker + pageView + signal, as a user's bundler
 // (esbuild, minify, browser, es2020) would make it. Sizes are gzip -9 bytes.
+import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { SCRIPT_MANGLE } from './mangle.mjs';
+import { SCRIPT_DEFAULTED, SCRIPT_MANGLE } from './mangle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -33,6 +34,23 @@ export async function buildScript() {
     legalComments: 'none',
     write: false,
     logLevel: 'silent',
+    plugins: [
+      {
+        // Options the drop-in never passes keep only their defaults (SCRIPT_DEFAULTED_OPTIONS in
+        // scripts/mangle.mjs): `options.maxQueue ?? 200` is `200` in the drop-in.
+        name: 'drop-in-defaults',
+        setup(build) {
+          build.onLoad({ filter: /\.ts$/ }, async ({ path }) =>
+            path.startsWith(root + 'src/')
+              ? {
+                  contents: (await readFile(path, 'utf8')).replace(SCRIPT_DEFAULTED, ''),
+                  loader: 'ts',
+                }
+              : undefined,
+          );
+        },
+      },
+    ],
   });
   const { code } = await minify(result.outputFiles[0].text, {
     ecma: 2020,

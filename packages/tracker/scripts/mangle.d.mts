@@ -6,3 +6,7 @@ export const SCRIPT_OPTION_NAMES: readonly string[];
 export const DIST_MANGLE: RegExp;
 /** `mangleProps` of the drop-in script. */
 export const SCRIPT_MANGLE: RegExp;
+/** Options the drop-in never passes, whose defaults its build writes alone. */
+export const SCRIPT_DEFAULTED_OPTIONS: readonly string[];
+/** Matches `options.<name> ?? ` of those options in a source file. */
+export const SCRIPT_DEFAULTED: RegExp;

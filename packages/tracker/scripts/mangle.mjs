@@ -49,6 +49,35 @@ export const SCRIPT_OPTION_NAMES = [
   'timeout',
 ];
 
+/**
+ * Options the drop-in script never passes (it builds its options itself, and these names are not
+ * `data-` attributes): in the drop-in their defaults are the only values, so its build writes
+ * `options.<name> ?? <default>` as the default alone (scripts/bundle.mjs). Every other option keeps
+ * its `??`.
+ */
+export const SCRIPT_DEFAULTED_OPTIONS = [
+  'window',
+  'now',
+  'randomBytes',
+  'eventTimeout',
+  'maxQueue',
+  'maxBatch',
+  'storageKey',
+  'retryDelay',
+  'maxRetryDelay',
+  'storage',
+  'fetch',
+  'initial',
+  'eventType',
+  'timeout',
+];
+
+/** Matches `options.<name> ?? ` of the defaulted options in a source file. */
+export const SCRIPT_DEFAULTED = new RegExp(
+  String.raw`\boptions\.(` + SCRIPT_DEFAULTED_OPTIONS.join('|') + String.raw`)\s*\?\?\s*`,
+  'g',
+);
+
 const pattern = (names) => new RegExp('^(' + names.join('|') + ')$');
 
 /** `mangleProps` of the published dist. */
