@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { minify } from 'terser';
-import { SCRIPT_DEFAULTED, SCRIPT_MANGLE } from './mangle.mjs';
+import { SCRIPT_MANGLE, SCRIPT_REWRITES } from './mangle.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 
@@ -36,14 +36,17 @@ export async function buildScript() {
     logLevel: 'silent',
     plugins: [
       {
-        // Options the drop-in never passes keep only their defaults (SCRIPT_DEFAULTED_OPTIONS in
-        // scripts/mangle.mjs): `options.maxQueue ?? 200` is `200` in the drop-in.
+        // Options the drop-in never passes keep only their defaults, the ones it always passes
+        // lose theirs (SCRIPT_REWRITES in scripts/mangle.mjs): `options.maxQueue ?? 200` is `200`.
         name: 'drop-in-defaults',
         setup(build) {
           build.onLoad({ filter: /\.ts$/ }, async ({ path }) =>
             path.startsWith(root + 'src/')
               ? {
-                  contents: (await readFile(path, 'utf8')).replace(SCRIPT_DEFAULTED, ''),
+                  contents: SCRIPT_REWRITES.reduce(
+                    (text, [pattern, replacement]) => text.replace(pattern, replacement),
+                    await readFile(path, 'utf8'),
+                  ),
                   loader: 'ts',
                 }
               : undefined,

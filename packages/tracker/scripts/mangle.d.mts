@@ -8,5 +8,5 @@ export const DIST_MANGLE: RegExp;
 export const SCRIPT_MANGLE: RegExp;
 /** Options the drop-in never passes, whose defaults its build writes alone. */
 export const SCRIPT_DEFAULTED_OPTIONS: readonly string[];
-/** Matches `options.<name> ?? ` of those options in a source file. */
-export const SCRIPT_DEFAULTED: RegExp;
+/** How the drop-in build rewrites the sources: patterns and their replacements. */
+export const SCRIPT_REWRITES: ReadonlyArray<readonly [RegExp, string]>;

@@ -72,11 +72,25 @@ export const SCRIPT_DEFAULTED_OPTIONS = [
   'timeout',
 ];
 
-/** Matches `options.<name> ?? ` of the defaulted options in a source file. */
-export const SCRIPT_DEFAULTED = new RegExp(
-  String.raw`\boptions\.(` + SCRIPT_DEFAULTED_OPTIONS.join('|') + String.raw`)\s*\?\?\s*`,
-  'g',
-);
+/**
+ * How the drop-in build rewrites the tracker's sources (scripts/bundle.mjs), each a pattern and its
+ * replacement, all of them facts of the drop-in's own start-up (src/script.ts):
+ * - `options.<name> ?? <default>` of SCRIPT_DEFAULTED_OPTIONS is the default alone;
+ * - `options: XxxOptions = {}`: the script always passes an options object;
+ * - `options.endpoint ?? '/csc-event'` and `options.features?.`: the script always passes both.
+ */
+export const SCRIPT_REWRITES = [
+  [
+    new RegExp(
+      String.raw`\boptions\.(` + SCRIPT_DEFAULTED_OPTIONS.join('|') + String.raw`)\s*\?\?\s*`,
+      'g',
+    ),
+    '',
+  ],
+  [/\b(options: \w+) = \{\}/g, '$1'],
+  [/\b(options\.endpoint) \?\? '\/csc-event'/g, '$1'],
+  [/\b(options\.features)\?\./g, '$1.'],
+];
 
 const pattern = (names) => new RegExp('^(' + names.join('|') + ')$');
 
