@@ -38,10 +38,11 @@ export async function buildScript() {
       {
         // Options the drop-in never passes keep only their defaults, the ones it always passes
         // lose theirs (SCRIPT_REWRITES in scripts/mangle.mjs): `options.maxQueue ?? 200` is `200`.
+        // The tracker's and the features' sources only: src/script.ts is the start-up itself.
         name: 'drop-in-defaults',
         setup(build) {
           build.onLoad({ filter: /\.ts$/ }, async ({ path }) =>
-            path.startsWith(root + 'src/')
+            path.startsWith(root + 'src/') && !path.endsWith('/script.ts')
               ? {
                   contents: SCRIPT_REWRITES.reduce(
                     (text, [pattern, replacement]) => text.replace(pattern, replacement),

@@ -77,7 +77,13 @@ export const SCRIPT_DEFAULTED_OPTIONS = [
  * replacement, all of them facts of the drop-in's own start-up (src/script.ts):
  * - `options.<name> ?? <default>` of SCRIPT_DEFAULTED_OPTIONS is the default alone;
  * - `options: XxxOptions = {}`: the script always passes an options object;
- * - `options.endpoint ?? '/csc-event'` and `options.features?.`: the script always passes both.
+ * - `options.endpoint ?? '/csc-event'` and `options.features?.`: the script always passes both;
+ * - the tracker's window is the page's own (`window` is not an option of the drop-in), so
+ *   `w.fetch.bind(w)` is `fetch`, consent's `(context?.win ?? globalThis).localStorage` is
+ *   `localStorage`, and `w.document`, `w.location`… (`w` is always the tracker's window) are the
+ *   globals `document`, `location`….
+ * They apply to the tracker's and the features' sources, not to src/script.ts (whose `w.tributary`
+ * must stay a property read: a global of that name may not exist).
  */
 export const SCRIPT_REWRITES = [
   [
@@ -90,6 +96,9 @@ export const SCRIPT_REWRITES = [
   [/\b(options: \w+) = \{\}/g, '$1'],
   [/\b(options\.endpoint) \?\? '\/csc-event'/g, '$1'],
   [/\b(options\.features)\?\./g, '$1.'],
+  [/\bw\.fetch\.bind\(w\)/g, 'fetch'],
+  [/\(context\?\.win \?\? globalThis\)\.localStorage/g, 'localStorage'],
+  [/\bw\.(?=\w)/g, ''],
 ];
 
 const pattern = (names) => new RegExp('^(' + names.join('|') + ')$');
