@@ -21,7 +21,7 @@ type Globals = Window & typeof globalThis & { tributary?: TributaryGlobal; divol
  * when the page already has a `window.tributary`.
  */
 export function startScript(w: Globals): void {
-  const script = w.document.currentScript as HTMLScriptElement | null;
+  const script = document.currentScript as HTMLScriptElement | null;
   if (w.tributary || !script) return;
   // `data-party-cookie` is `dataset.partyCookie`. Read by quoted name: the build shortens some of
   // these names where they are properties of the tag's own objects, never a quoted one.
