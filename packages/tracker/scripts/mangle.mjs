@@ -80,10 +80,10 @@ export const SCRIPT_DEFAULTED_OPTIONS = [
  * - `options.endpoint ?? '/csc-event'` and `options.features?.`: the script always passes both;
  * - the tracker's window is the page's own (`window` is not an option of the drop-in), so
  *   `w.fetch.bind(w)` is `fetch`, consent's `(context?.win ?? globalThis).localStorage` is
- *   `localStorage`, and `w.document`, `w.location`… (`w` is always the tracker's window) are the
- *   globals `document`, `location`… (`tracker.win.navigator` is `navigator`); so the context needs
- *   no `win` (`win: w,` goes from the context and from the features' destructuring, `const w = window;` from the
- *   tracker).
+ *   `localStorage` (its `storage()?.` calls are `localStorage?.`), and `w.document`,
+ *   `w.location`… (`w` is always the tracker's window) are the globals `document`, `location`…
+ *   (`tracker.win.navigator` is `navigator`); so the context needs no `win` (`win: w,` goes from
+ *   the context and from the features' destructuring, `const w = window;` from the tracker).
  * They apply to the tracker's and the features' sources, not to src/script.ts (whose `w.tributary`
  * must stay a property read: a global of that name may not exist).
  */
@@ -104,6 +104,7 @@ export const SCRIPT_REWRITES = [
   [/\btracker\.win\.(?=\w)/g, ''],
   [/\bwin: w,\s*/g, ''],
   [/\bconst w = window;/g, ''],
+  [/\bstorage\(\)\?\./g, 'localStorage?.'],
 ];
 
 const pattern = (names) => new RegExp('^(' + names.join('|') + ')$');

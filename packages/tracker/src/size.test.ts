@@ -11,7 +11,7 @@ import { buildPublished } from '../test/published';
  * bigger fails here. For reference: divolte.js 4,251 B, Plausible 2,626 B
  * (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 2979;
+const SCRIPT_CEILING = 2972;
 const CORE_CEILING = 1693;
 
 describe('size', () => {
