@@ -51,6 +51,8 @@ die() {
   say "$*"
   exit 1
 }
+# shellcheck source=../lib/service.sh
+. "$here/../lib/service.sh"
 
 port_of() {
   case "$1" in
@@ -101,16 +103,7 @@ build_avro_extension() {
 }
 
 # The pid of a service this script started, if it still runs.
-service_pid() {
-  local pidfile="$run/$1.pid" pid
-  [ -f "$pidfile" ] || return 1
-  pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -e "-Dtributary.druid.service=$1 " || return 1
-  printf '%s' "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+service_pid() { svc_pid "$run/$1.pid" "-Dtributary\.druid\.service=$1 "; }
 
 http_ok() { curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null; }
 
@@ -153,20 +146,18 @@ launch() {
     classpath="$conf/$dir:$conf/_common:$home/lib/*"
     main=(org.apache.druid.cli.Main server "$name")
   fi
-  if [ -f "$run/$name.log" ]; then mv -f "$run/$name.log" "$run/$name.log.previous"; fi
-  # setsid: the services outlive this script and do not get the caller's terminal signals;
-  # 9>&-: they must not inherit the lock, or the next druid.sh would wait for them forever.
+  # Detached (svc_launch): the services outlive this script, get none of the caller's terminal
+  # signals and do not inherit its lock.
   (
     cd "$home" || exit 1
-    setsid nohup "$java" "-Dtributary.druid.service=$name" "-Xms$heap" "-Xmx$heap" \
+    svc_launch "$run/$name.pid" "$run/$name.log" "$java" "-Dtributary.druid.service=$name" "-Xms$heap" "-Xmx$heap" \
       "${direct[@]}" "${java_opts[@]}" -Dderby.stream.error.file=var/druid/derby.log \
       "-Ddruid.extensions.directory=$home/extensions" "-Ddruid.zk.service.host=127.0.0.1:$zk_port" \
       "-Ddruid.metadata.storage.connector.port=$derby_port" \
       "-Ddruid.metadata.storage.connector.connectURI=jdbc:derby://127.0.0.1:$derby_port/var/druid/metadata.db;create=true" \
       "-Ddruid.plaintextPort=$(port_of "$name")" \
       -Dzookeeper.jmx.log4j.disable=true -Dzookeeper.admin.enableServer=false \
-      -cp "$classpath" "${main[@]}" >"$run/$name.log" 2>&1 </dev/null 9>&- &
-    echo $! >"$run/$name.pid"
+      -cp "$classpath" "${main[@]}"
   )
   say "started $name (pid $(cat "$run/$name.pid"), log $run/$name.log)"
 }
@@ -192,7 +183,7 @@ start() {
   local began=$SECONDS deadline=$((SECONDS + start_timeout)) name
   for name in "${services[@]}"; do
     if service_pid "$name" >/dev/null; then continue; fi
-    if port_open "$(port_of "$name")"; then die "127.0.0.1:$(port_of "$name") ($name) is taken by another process"; fi
+    if svc_port_open "$(port_of "$name")"; then die "127.0.0.1:$(port_of "$name") ($name) is taken by another process"; fi
     launch "$name"
     # ZooKeeper and the coordinator (which runs the Derby metadata store) come first: the other
     # services fail their start when those are absent.
@@ -200,14 +191,6 @@ start() {
   done
   for name in "${services[@]}"; do wait_healthy "$name" "$deadline"; done
   say "Druid $version is healthy after $((SECONDS - began))s (broker http://127.0.0.1:$broker_port, overlord http://127.0.0.1:$coordinator_port)"
-}
-
-wait_gone() {
-  local pid="$1" limit="$2" began=$SECONDS
-  while [ -e "/proc/$pid" ]; do
-    if [ $((SECONDS - began)) -ge "$limit" ]; then return 1; fi
-    sleep 0.2
-  done
 }
 
 stop() {
@@ -218,15 +201,15 @@ stop() {
       kill -TERM "$pid"
       pids+=("$pid")
       names+=("$name")
-      if [ "$name" = indexer ] || [ "$name" = coordinator ]; then wait_gone "$pid" "$stop_timeout" || true; fi
+      if [ "$name" = indexer ] || [ "$name" = coordinator ]; then svc_wait_gone "$pid" "$stop_timeout" || true; fi
     fi
   done
   local i
   for i in "${!pids[@]}"; do
-    if ! wait_gone "${pids[$i]}" "$stop_timeout"; then
+    if ! svc_wait_gone "${pids[$i]}" "$stop_timeout"; then
       say "${names[$i]} did not stop within ${stop_timeout}s; killing pid ${pids[$i]}"
       kill -KILL "${pids[$i]}" 2>/dev/null || true
-      wait_gone "${pids[$i]}" 10 || die "pid ${pids[$i]} does not exit"
+      svc_wait_gone "${pids[$i]}" 10 || die "pid ${pids[$i]} does not exit"
     fi
     rm -f "$run/${names[$i]}.pid"
   done
@@ -248,9 +231,7 @@ status() {
 
 # One script at a time, so concurrent callers (tests, CI, a user) do not race a start.
 locked() {
-  mkdir -p "$run"
-  exec 9>"$run/druid.lock"
-  flock 9
+  svc_lock "$run/druid.lock"
   "$@"
 }
 

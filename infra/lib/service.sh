@@ -8,7 +8,7 @@ svc_pid() {
   local pid
   pid="$(cat "$1")"
   [ -n "$pid" ] && [ -r "/proc/$pid/cmdline" ] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq "$2" || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -Eq -e "$2" || return 1
   printf '%s' "$pid"
 }
 
