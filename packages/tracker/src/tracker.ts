@@ -156,6 +156,9 @@ export interface Tracker<TEvents extends EventMap = UntypedEvents> {
   readonly isServerPageView: boolean;
 }
 
+// The tracker's ids live on the tracker object itself (read-only to its users): no getters.
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /**
  * Creates a tracker. It reads the party and session cookies and sends events as Divolte-compatible
  * `/csc-event` requests. Page views are signalled by `pageView()`, or automatically with the
@@ -202,10 +205,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   // Whether the next event is the first with its party and session.
   let newParty = !read(0);
   let firstInSession = !read(1);
-  let partyId = read(0) ?? newId();
-  let sessionId = read(1) ?? newId();
   let serverPageViewId = options.pageViewId;
-  let pageViewId = '';
   let counter = 0;
   let saved: boolean | undefined;
   let referrer = w.document.referrer;
@@ -219,8 +219,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   const signal = (eventType: string, parameters?: JsonValue): string | null => {
     if (!eventType) return null;
     // A new page view (new id, event counter at 0) on the first event, and after `pageView()`.
-    if (!pageViewId) {
-      pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
+    if (!tracker.pageViewId) {
+      tracker.pageViewId = serverPageViewId ?? '0:' + uniquePart(random);
       serverPageViewId = undefined;
       counter = 0;
       // After an in-page navigation the previous address is the referrer, as for a page load.
@@ -228,21 +228,21 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       href = w.location.href;
     }
     const time = now();
-    partyId = read(0) ?? partyId;
+    tracker.partyId = read(0) ?? tracker.partyId;
     // The session ends after `sessionTimeout` without events: its cookie is gone (or, without
     // cookies, the page's own clock says so). Divolte never ends the session of an open page.
-    sessionId =
+    tracker.sessionId =
       read(1) ||
       (saved || time - last > lifetimes[1]! * 1e3
         ? ((last = time), (firstInSession = true), newId())
-        : sessionId);
+        : tracker.sessionId);
     last = time;
     context.save();
-    const eventId = pageViewId + (counter++).toString(16);
+    const eventId = tracker.pageViewId + (counter++).toString(16);
     const query = encodeEvent([
-      partyId,
-      sessionId,
-      pageViewId,
+      tracker.partyId,
+      tracker.sessionId,
+      tracker.pageViewId,
       eventId,
       time,
       newParty,
@@ -267,11 +267,11 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
   };
 
   const pageView = (): string => {
-    pageViewId = '';
+    tracker.pageViewId = '';
     return signal('pageView')!;
   };
 
-  const tracker: Tracker<TEvents> = {
+  const tracker: Mutable<Tracker<TEvents>> = {
     pageView,
     signal: signal as Tracker<TEvents>['signal'],
     whenCommitted(callback, timeoutMs) {
@@ -285,15 +285,9 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     flush() {
       // Replaced by reliable delivery; the image queue has nothing to hand over.
     },
-    get partyId() {
-      return partyId;
-    },
-    get sessionId() {
-      return sessionId;
-    },
-    get pageViewId() {
-      return pageViewId;
-    },
+    partyId: read(0) ?? newId(),
+    sessionId: read(1) ?? newId(),
+    pageViewId: '',
     isNewPartyId: newParty,
     isFirstInSession: firstInSession,
     isServerPageView: !!serverPageViewId,
@@ -332,7 +326,7 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     },
     save(drop) {
       if ((saved = !cookieless))
-        [partyId, sessionId].forEach((id, index) => {
+        [tracker.partyId, tracker.sessionId].forEach((id, index) => {
           w.document.cookie =
             // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text
             names[index]! +
