@@ -317,12 +317,13 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
     request(query, callback) {
       const image = new w.Image();
       // `load` or `error`, or the timeout first (no event: not delivered); a promise settles once.
+      // Delivered on `load` alone: of 'load', 'error' and undefined only 'load' is > 'f'.
       void new Promise((end) => {
         setTimeout(end, options.eventTimeout ?? 750);
         image.onload = image.onerror = end;
         image.src = context.eventUrl + '?' + query;
         // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- the value is unused
-      }).then((event) => callback((event as Event | undefined)?.type == 'load'));
+      }).then((event) => callback(((event as Event | undefined)?.type as string) > 'f'));
     },
     save(drop) {
       if ((saved = !cookieless))
