@@ -329,13 +329,8 @@ export function createTracker<TEvents extends EventMap = UntypedEvents>(
       if ((saved = !cookieless))
         [tracker.partyId, tracker.sessionId].forEach((id, index) => {
           w.document.cookie =
-            // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text
-            names[index]! +
-            '=' +
-            id +
-            ';path=/;max-age=' +
-            (drop ? 0 : lifetimes[index]!) +
-            attributes;
+            // eslint-disable-next-line @typescript-eslint/restrict-plus-operands -- seconds as text (0 drops the cookie: `* +!drop`)
+            names[index]! + '=' + id + ';path=/;max-age=' + lifetimes[index]! * +!drop + attributes;
         });
     },
   };
