@@ -11,8 +11,8 @@ import { buildPublished } from '../test/published';
  * bigger fails here. For reference: divolte.js 4,251 B, Plausible 2,626 B
  * (shared/reference/trackers.md).
  */
-const SCRIPT_CEILING = 2965;
-const CORE_CEILING = 1683;
+const SCRIPT_CEILING = 2957;
+const CORE_CEILING = 1672;
 
 describe('size', () => {
   it(`dist/tributary.js with every feature stays within ${SCRIPT_CEILING} B gzip`, async () => {

@@ -66,15 +66,19 @@ const murmur3 = (data: string): number => {
  */
 export const encodeEvent = (fields: EventQueryFields): string => {
   let query = '';
+  let json: string | undefined;
   fields.forEach((field, i) => {
-    let value: unknown = field;
     // The parameters in mincode; so are the booleans, which come out as `t` and `f`.
-    // field === !!field: a boolean (shorter than typeof).
-    if (i > 14 || field === !!field) {
-      const json = JSON.stringify(field) as string | undefined;
-      value = json && (JSON.parse(json, reviver) as string);
-    } else if (typeof field == 'number')
-      value = i == 4 || isFinite(field) ? field.toString(36) : null;
+    // field === !!field: a boolean (shorter than typeof). Non-finite optional numbers are null.
+    const value: unknown =
+      i > 14 || field === !!field
+        ? (json = JSON.stringify(field) as string | undefined) &&
+          (JSON.parse(json, reviver) as string)
+        : typeof field == 'number'
+          ? i == 4 || isFinite(field)
+            ? field.toString(36)
+            : null
+          : field;
     // Absent fields are left out, and so is an empty referrer (`r`, 8th): other empty texts are sent.
     // Lone surrogates become U+FFFD, as the server decodes them (and encodeURIComponent needs).
     if (value != null && ((value as string) || i - 8))
