@@ -89,11 +89,17 @@ function toResponse(answer: CollectorResponse): Response {
   return new Response(body, { status: answer.status, headers: answer.headers });
 }
 
-/** Binds the core to fetch's Request and Response. */
-export function createFetchHandler(handle: Handle): FetchHandler {
+/**
+ * Binds the core to fetch's Request and Response. `processAnswered` runs the core's work on
+ * answered pixel events before the Response is handed back: an edge runtime may freeze the
+ * isolate once it has the Response, so no work is left for later.
+ */
+export function createFetchHandler(handle: Handle, processAnswered: () => void): FetchHandler {
   return async (request, info) => {
     try {
-      return toResponse(await handle(toCollectorRequest(request, info)));
+      const answer = handle(toCollectorRequest(request, info));
+      processAnswered();
+      return toResponse(await answer);
     } catch {
       return new Response('Internal error', { status: INTERNAL_ERROR_STATUS });
     }

@@ -131,6 +131,8 @@ describe('metrics', () => {
         ...request,
         header: (name) => (name === 'user-agent' ? agent : undefined),
       });
+      // The event is judged after its answer, with the pixels of the same event-loop turn.
+      await new Promise((resolve) => setImmediate(resolve));
     };
     await send('browser A');
     await send('bot B');
