@@ -28,50 +28,17 @@ function checkLength(body: Uint8Array, limit: number, expected: number | undefin
 }
 
 /**
- * Header names whose repeats node:http drops from `IncomingMessage.headers` (it keeps the first);
- * every other name it joins as the core does (`, `, and `; ` for cookie).
- */
-const FIRST_WINS = new Set([
-  'age',
-  'authorization',
-  'content-length',
-  'content-type',
-  'etag',
-  'expires',
-  'from',
-  'host',
-  'if-modified-since',
-  'if-unmodified-since',
-  'last-modified',
-  'location',
-  'max-forwards',
-  'proxy-authorization',
-  'referer',
-  'retry-after',
-  'server',
-  'user-agent',
-]);
-
-/** How often `name` (lower case) occurs in node's raw header list (names at even indices). */
-function occurrences(raw: readonly string[], name: string): number {
-  let count = 0;
-  for (let i = 0; i < raw.length; i += 2) {
-    const field = raw[i]!;
-    if (field.length === name.length && (field === name || field.toLowerCase() === name)) count++;
-  }
-  return count;
-}
-
-/**
  * The core's view of an IncomingMessage: reads only what the core asks for, builds no Request.
- * Single headers come from `IncomingMessage.headers`, which node:http builds for every request
- * anyway; the per-value view (`headersDistinct`) is built only when asked for.
+ * Headers come from node's raw list, as one record of every value per lower-case name, built on
+ * first use and then shared by every lookup and handed to the consumer. `IncomingMessage.headers`
+ * (a second object node:http builds lazily, dropping repeats of some names) is never touched.
  */
 class NodeRequest implements CollectorRequest {
   readonly method: string;
   readonly url: string;
   readonly remoteAddress: string;
   readonly #request: IncomingMessage;
+  #headers: Record<string, string[]> | undefined;
 
   constructor(request: IncomingMessage) {
     this.#request = request;
@@ -81,25 +48,19 @@ class NodeRequest implements CollectorRequest {
   }
 
   header(name: string): string | undefined {
-    const request = this.#request;
-    const value: unknown = request.headers[name];
-    if (typeof value === 'string') {
-      // node:http kept only the first of these; the core wants them all, joined.
-      if (FIRST_WINS.has(name) && occurrences(request.rawHeaders, name) > 1) {
-        return request.headersDistinct[name]?.join(', ');
-      }
-      return value;
-    }
-    if (value === undefined) return undefined;
-    // set-cookie, the one header node:http keeps as an array.
-    return (value as string[]).join(', ');
+    const values = this.headerValues(name);
+    if (values === undefined) return undefined;
+    // Joined as node:http joins repeats (`; ` for cookie), but keeping every value of all names.
+    return values.length === 1 ? values[0] : values.join(name === 'cookie' ? '; ' : ', ');
   }
 
-  headerValues(name: string): readonly string[] | undefined {
-    return this.#request.headersDistinct[name];
+  headerValues(name: string): string[] | undefined {
+    const headers = this.headers();
+    return Object.hasOwn(headers, name) ? headers[name] : undefined;
   }
 
   headers(): Record<string, string[]> {
+    if (this.#headers !== undefined) return this.#headers;
     // What IncomingMessage.headersDistinct holds, built here from the raw list: node:http makes a
     // prototype-less object, which V8 keeps in slow dictionary mode, and costs twice as much.
     const raw = this.#request.rawHeaders;
@@ -110,6 +71,7 @@ class NodeRequest implements CollectorRequest {
       if (values === undefined) setOwn(headers, name, [raw[i + 1]!]);
       else values.push(raw[i + 1]!);
     }
+    this.#headers = headers;
     return headers;
   }
 
