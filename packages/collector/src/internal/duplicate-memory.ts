@@ -17,9 +17,9 @@ export interface DuplicateMemory {
  * forgets quickly and may rarely report a false positive, exactly as Divolte's does.
  */
 export function createDuplicateMemory(size: number): DuplicateMemory {
-  // The signature (h2) as two 32-bit halves; comparing halves is comparing the long.
-  const high = new Int32Array(size);
-  const low = new Int32Array(size);
+  // The signature (h2) as two 32-bit halves, side by side (one cache line per lookup); comparing
+  // halves is comparing the long.
+  const signatures = new Int32Array(2 * size);
   // A slot that was never written holds signature 0, as a fresh Java long[] does.
   const hash = new Int32Array(4);
   // The UTF-16LE bytes of the ids. A little-endian platform writes them as code units and hashes
@@ -63,9 +63,10 @@ export function createDuplicateMemory(size: number): DuplicateMemory {
       const slot = (selector & 0x7fffffff) % size;
       const signatureLow = hash[2]!;
       const signatureHigh = hash[3]!;
-      const duplicate = high[slot] === signatureHigh && low[slot] === signatureLow;
-      high[slot] = signatureHigh;
-      low[slot] = signatureLow;
+      const at = 2 * slot;
+      const duplicate = signatures[at] === signatureHigh && signatures[at + 1] === signatureLow;
+      signatures[at] = signatureHigh;
+      signatures[at + 1] = signatureLow;
       return duplicate;
     },
   };
