@@ -14,8 +14,8 @@ import type * as CollectorModule from '../src/index';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..', '..');
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 32;
 
 // A realistic tag request: a page view with location, referrer, sizes and parameters, ~600 bytes.
@@ -148,8 +148,13 @@ const roundRatios = runs.collector.map(
   (run, round) => run.samples[0]! / runs.baseline[round]!.samples[0]!,
 );
 const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
 const notes = [
-  `Ratio ${percent(ratio)} (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s; per round ${roundRatios.map(percent).join(', ')}.`,
+  `Ratio ${percent(ratio)} (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s; per round ${roundRatios.map(percent).join(', ')} (median ${percent(median(roundRatios))}).`,
   `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
   `A bare server that also runs decodeEventQuery after answering (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
   `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs. Per CPU-second the collector serves ${percent(cpu('baseline') / cpu('collector'))} of the bare server's requests: the throughput ratio tends to that whenever the server's CPU, not the load generator, limits the rate (as it does for the bare server on a quiet machine).`,
