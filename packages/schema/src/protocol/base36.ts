@@ -47,6 +47,37 @@ export function parseBase36Integer(
   return value === 0 ? 0 : value;
 }
 
+/**
+ * {@link parseBase36Integer} of the ASCII text in `bytes[from..to)`, without making a string: the
+ * same number or `undefined`, or `NaN` when there are more than ten digits (which may overflow; the
+ * caller then parses the text as a string).
+ */
+export function parseBase36Bytes(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  width: 'int' | 'long',
+): number | undefined {
+  let i = from;
+  let negative = false;
+  const first = i < to ? bytes[i]! : 0;
+  if (first === 45 || first === 43) {
+    negative = first === 45;
+    i++;
+  }
+  if (i >= to) return undefined;
+  if (to - i > 10) return NaN;
+  let value = 0;
+  for (; i < to; i++) {
+    const d = digitValue(bytes[i]!);
+    if (d < 0) return undefined;
+    value = value * 36 + d;
+  }
+  if (negative) value = -value;
+  if (width === 'int' && (value < INT32_MIN || value > INT32_MAX)) return undefined;
+  return value === 0 ? 0 : value;
+}
+
 function parseBigBase36(
   text: string,
   start: number,

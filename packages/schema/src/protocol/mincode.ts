@@ -76,15 +76,6 @@ export function encodeMincode(value: unknown): string | undefined {
   return json === undefined ? undefined : (JSON.parse(json, encodeValue) as string);
 }
 
-const JSON_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
-type Container =
-  | { readonly kind: 'array'; readonly value: JsonValue[] }
-  | {
-      readonly kind: 'object';
-      readonly value: Record<string, JsonValue>;
-    };
-
 function setProperty(target: Record<string, JsonValue>, key: string, value: JsonValue): void {
   if (key === '__proto__') {
     Object.defineProperty(target, key, {
@@ -98,36 +89,61 @@ function setProperty(target: Record<string, JsonValue>, key: string, value: Json
   }
 }
 
-// The input and read position of the decode in progress, module-level so that decoding makes no
-// closures: decodeMincode runs no foreign code, so calls cannot interleave.
-let source = '';
-let position = 0;
+// Module-level so that decoding makes no closures and no garbage (decodeMincode runs no foreign
+// code, so calls cannot interleave): the open containers (arrays and plain objects, told apart by
+// Array.isArray), the next `~` at or after the read position, where the last string read ended
+// and why the last decode failed.
+const open: (JsonValue[] | Record<string, JsonValue>)[] = [];
+let nextTilde = 0;
+let readEnd = 0;
+let problem = '';
+let problemAt = 0;
 
-/** Reads up to the next unescaped `!` and unescapes; `undefined` when the input ends first. */
-function readString(): string | undefined {
-  const text = source;
-  let out = '';
-  let start = position;
-  for (;;) {
-    if (position >= text.length) return undefined;
-    const c = text.charCodeAt(position);
-    if (c === 33) {
-      out += text.slice(start, position);
-      position++;
-      return out;
-    }
-    if (c === 126) {
-      out += text.slice(start, position);
-      position++;
-      if (position >= text.length) return undefined;
-      start = position;
-    }
-    position++;
+/**
+ * Reads from `from` up to the next unescaped `!` and unescapes; `undefined` when the input ends
+ * first. `readEnd` is then where reading stopped: after the `!`, or the end of the input.
+ */
+function readString(text: string, from: number): string | undefined {
+  if (nextTilde < from) {
+    nextTilde = text.indexOf('~', from);
+    if (nextTilde < 0) nextTilde = text.length;
   }
+  const bang = text.indexOf('!', from);
+  if (bang >= 0 && bang < nextTilde) {
+    readEnd = bang + 1;
+    return text.slice(from, bang);
+  }
+  return readEscaped(text, from);
 }
 
-function fail(message: string): Result<JsonValue> {
-  return failure('invalid_mincode', `${message} (at offset ${position}).`, [position]);
+function readEscaped(text: string, from: number): string | undefined {
+  let out = '';
+  let start = from;
+  let at = from;
+  for (;;) {
+    if (at >= text.length) break;
+    const c = text.charCodeAt(at);
+    if (c === 33) {
+      readEnd = at + 1;
+      return out + text.slice(start, at);
+    }
+    if (c === 126) {
+      out += text.slice(start, at);
+      at++;
+      if (at >= text.length) break;
+      start = at;
+    }
+    at++;
+  }
+  readEnd = text.length;
+  return undefined;
+}
+
+function fail(message: string, at: number): JsonValue | undefined {
+  problem = message;
+  problemAt = at;
+  open.length = 0;
+  return undefined;
 }
 
 /**
@@ -136,101 +152,158 @@ function fail(message: string): Result<JsonValue> {
  */
 export function decodeMincode(text: string): Result<JsonValue> {
   if (typeof text !== 'string') return failure('invalid_mincode', 'Mincode must be a string.');
-  source = text;
-  position = 0;
-  try {
-    return decodeSource();
-  } finally {
-    source = '';
-  }
+  const value = decodeMincodeValue(text);
+  return value === undefined
+    ? failure('invalid_mincode', `${problem} (at offset ${problemAt}).`, [problemAt])
+    : { ok: true, value };
 }
 
-function decodeSource(): Result<JsonValue> {
-  const text = source;
-  const stack: Container[] = [];
+/**
+ * {@link decodeMincode} without the result object, for hot paths: the value, or `undefined` when
+ * the text is not mincode.
+ */
+export function decodeMincodeValue(text: string): JsonValue | undefined {
+  const length = text.length;
+  let position = 0;
   let result: JsonValue | undefined;
+  nextTilde = -1;
 
-  while (position < text.length || stack.length > 0) {
-    if (position >= text.length) return fail('Unexpected end of input inside a container');
-    if (result !== undefined) return fail('Unexpected input after the value');
-    const type = text.charAt(position);
-    const container = stack[stack.length - 1];
+  while (position < length || open.length > 0) {
+    if (position >= length) return fail('Unexpected end of input inside a container', position);
+    if (result !== undefined) return fail('Unexpected input after the value', position);
+    const type = text.charCodeAt(position);
+    const container = open.length > 0 ? open[open.length - 1] : undefined;
+    const inArray = container !== undefined && Array.isArray(container);
     position++;
-    if (type === ')') {
-      if (container?.kind !== 'object') return fail('End of object outside an object');
-      stack.pop();
-      if (stack.length === 0) result = container.value;
+    if (type === 41 /* ) */) {
+      if (container === undefined || inArray) {
+        return fail('End of object outside an object', position);
+      }
+      open.pop();
+      if (open.length === 0) result = container;
       continue;
     }
     let name: string | undefined;
-    if (container?.kind === 'object') {
-      name = readString();
-      if (name === undefined) return fail('Unterminated property name');
+    if (container !== undefined && !inArray) {
+      name = readString(text, position);
+      position = readEnd;
+      if (name === undefined) return fail('Unterminated property name', position);
     }
     let value: JsonValue;
-    let opened: Container | undefined;
+    let opened = false;
     switch (type) {
-      case 's': {
-        const s = readString();
-        if (s === undefined) return fail('Unterminated string');
+      case 115 /* s */: {
+        const s = readString(text, position);
+        position = readEnd;
+        if (s === undefined) return fail('Unterminated string', position);
         value = s;
         break;
       }
-      case 'd': {
-        const digits = readString();
+      case 100 /* d */: {
+        const digits = readString(text, position);
+        position = readEnd;
         const n = digits === undefined ? undefined : parseMincodeInteger(digits);
-        if (n === undefined) return fail('Invalid base-36 integer');
+        if (n === undefined) return fail('Invalid base-36 integer', position);
         value = n;
         break;
       }
-      case 'j': {
-        const digits = readString();
-        if (digits === undefined || !JSON_NUMBER.test(digits)) return fail('Invalid number');
-        value = Number(digits);
-        if (!Number.isFinite(value)) return fail('Number out of range');
+      case 106 /* j */: {
+        const digits = readString(text, position);
+        position = readEnd;
+        const n = digits === undefined ? undefined : parseJsonNumber(digits);
+        if (n === undefined) return fail('Invalid number', position);
+        if (!Number.isFinite(n)) return fail('Number out of range', position);
+        value = n;
         break;
       }
-      case 't':
+      case 116 /* t */:
         value = true;
         break;
-      case 'f':
+      case 102 /* f */:
         value = false;
         break;
-      case 'n':
+      case 110 /* n */:
         value = null;
         break;
-      case 'o':
+      case 111 /* o */:
         value = {};
         break;
-      case '(':
-        opened = { kind: 'object', value: {} };
-        value = opened.value;
+      case 40 /* ( */:
+        value = {};
+        opened = true;
         break;
-      case 'a':
-        opened = { kind: 'array', value: [] };
-        value = opened.value;
+      case 97 /* a */:
+        value = [];
+        opened = true;
         break;
-      case '.':
-        if (container?.kind !== 'array' || name !== undefined) {
-          return fail('End of array outside an array');
-        }
-        stack.pop();
-        if (stack.length === 0) result = container.value;
+      case 46 /* . */:
+        if (!inArray) return fail('End of array outside an array', position);
+        open.pop();
+        if (open.length === 0) result = container;
         continue;
       default:
-        return fail(`Unknown record type ${JSON.stringify(type)}`);
+        return fail(`Unknown record type ${JSON.stringify(String.fromCharCode(type))}`, position);
     }
     if (container === undefined) {
-      if (opened === undefined) result = value;
-    } else if (container.kind === 'array') {
-      container.value.push(value);
+      if (!opened) result = value;
+    } else if (inArray) {
+      container.push(value);
     } else {
-      setProperty(container.value, name!, value);
+      setProperty(container, name!, value);
     }
-    if (opened !== undefined) stack.push(opened);
+    if (opened) open.push(value as JsonValue[] | Record<string, JsonValue>);
   }
-  if (result === undefined) return fail('Empty input');
-  return { ok: true, value: result };
+  if (result === undefined) return fail('Empty input', position);
+  return result;
+}
+
+// Powers of ten that doubles hold exactly.
+const EXACT_POWERS_OF_TEN = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+  1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/**
+ * A `j` payload: `Number(text)` when the text is a JSON-like number
+ * (`/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/`), else `undefined`. A
+ * plain decimal of up to fifteen digits is one exact integer divided by an exact power of ten,
+ * which IEEE division rounds as `Number` does.
+ */
+function parseJsonNumber(text: string): number | undefined {
+  const length = text.length;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  const negative = c === 45;
+  if (negative || c === 43) i++;
+  let mantissa = 0;
+  let digits = 0;
+  let fraction = 0;
+  while (i < length && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+    mantissa = mantissa * 10 + (c - 48);
+    digits++;
+    i++;
+  }
+  if (i < length && text.charCodeAt(i) === 46) {
+    i++;
+    while (i < length && (c = text.charCodeAt(i)) >= 48 && c <= 57) {
+      mantissa = mantissa * 10 + (c - 48);
+      fraction++;
+      i++;
+    }
+  }
+  if (digits + fraction === 0) return undefined;
+  if (i === length) {
+    if (digits + fraction > 15) return Number(text);
+    const magnitude = mantissa / EXACT_POWERS_OF_TEN[fraction]!;
+    return negative ? -magnitude : magnitude;
+  }
+  c = text.charCodeAt(i);
+  if (c !== 101 && c !== 69) return undefined;
+  i++;
+  if (i < length && ((c = text.charCodeAt(i)) === 43 || c === 45)) i++;
+  const exponent = i;
+  while (i < length && (c = text.charCodeAt(i)) >= 48 && c <= 57) i++;
+  return i === exponent || i !== length ? undefined : Number(text);
 }
 
 // A `d` payload is Java's `new BigInteger(s, 36)`: a sign and digits, any length.

@@ -136,6 +136,71 @@ export function murmurText(text: string, from: number, to: number): void {
   streamLength = n;
 }
 
+/**
+ * MurmurHash3 x86_32 (seed 0) of byte ranges of a buffer taken in turn: for each of the first
+ * `count` ranges, the bytes `from[i]` to `to[i]` (exclusive) and then, when `suffix[i]` is not
+ * negative, the byte `suffix[i]`. Whole words are read four at a time at any alignment (the bytes
+ * left over are carried into the next word), the tail of a range as one masked word: `view` must
+ * reach at least three bytes past every `to[i]`. The same value {@link murmur3x86_32} gives for
+ * the text those bytes encode.
+ */
+export function murmurRanges(
+  view: DataView,
+  from: Int32Array,
+  to: Int32Array,
+  suffix: Int32Array,
+  count: number,
+): number {
+  let h = 0;
+  // The carried bytes, `shift` bits of them, and the length so far.
+  let k = 0;
+  let shift = 0;
+  let length = 0;
+  for (let range = 0; range < count; range++) {
+    let i = from[range]!;
+    const end = to[range]!;
+    length += end - i;
+    if (shift === 0) {
+      for (; i + 4 <= end; i += 4) {
+        h ^= scramble(view.getInt32(i, true));
+        h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+      }
+    } else {
+      const back = 32 - shift;
+      for (; i + 4 <= end; i += 4) {
+        const word = view.getInt32(i, true);
+        h ^= scramble(k | (word << shift));
+        h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+        k = word >>> back;
+      }
+    }
+    // The last zero to three bytes and the suffix as one word of up to four bytes.
+    const rest = (end - i) << 3;
+    let tail = rest === 0 ? 0 : view.getInt32(i, true) & ((1 << rest) - 1);
+    let bits = rest;
+    const extra = suffix[range]!;
+    if (extra >= 0) {
+      tail |= extra << rest;
+      bits += 8;
+      length++;
+    }
+    if (bits === 0) continue;
+    k |= tail << shift;
+    shift += bits;
+    if (shift >= 32) {
+      h ^= scramble(k);
+      h = (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+      shift -= 32;
+      k = shift === 0 ? 0 : tail >>> (bits - shift);
+    }
+  }
+  h ^= scramble(k);
+  h ^= length;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 /** Feeds one ASCII character. */
 export function murmurAscii(code: number): void {
   murmurByte(code);
