@@ -464,6 +464,46 @@ describe('decodeMincode agrees with the decoder it replaced', () => {
     );
   });
 
+  it('on objects whose property names look alike (the recent-names cache)', () => {
+    const name = fc.constantFrom(
+      'a',
+      'b',
+      'ab',
+      'ba',
+      'abc',
+      'abd',
+      'a~!',
+      'a~~',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '0',
+      '1',
+      '01',
+      '123456789012',
+      '1234567890123',
+      'propertyName',
+      'propertyNamf',
+    );
+    const entry = fc.tuple(name, fc.constantFrom('t', 'n', 'd1!', 'sx!', 'o', 'a.'));
+    fc.assert(
+      fc.property(fc.array(fc.array(entry, { maxLength: 6 }), { maxLength: 4 }), (objects) => {
+        for (const entries of objects) {
+          const text = `(${entries.map(([n, v]) => v.charAt(0) + n + '!' + v.slice(1)).join('')})`;
+          expectSame(decodeMincode(text), referenceMincode(text));
+          const expected = referenceMincode(text);
+          const decoded = decodeMincodeValue(text);
+          if (expected.ok && decoded !== undefined) {
+            expect(Object.getPrototypeOf(decoded)).toBe(Object.prototype);
+            expect(Object.keys(decoded as object)).toEqual(Object.keys(expected.value as object));
+          }
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('on mincode of any value and on arbitrary text, failures included', () => {
     fc.assert(
       fc.property(

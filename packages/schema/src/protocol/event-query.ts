@@ -692,6 +692,16 @@ function identifierOf(pair: number): boolean {
   return check < 0 ? isIdentifier(valueOf(pair)) : check === 1;
 }
 
+/** The device pixel ratio of a pair, as parseBase36Number reads its value. */
+function ratioOf(pair: number): number | undefined {
+  const start = pairStart[pair]!;
+  const end = pairEnd[pair]!;
+  for (let at = start; at < end; at++) {
+    if (bytes[at] === 46 /* . */) return parseBase36Number(valueOf(pair));
+  }
+  return integerOf(pair, 'long');
+}
+
 function isTrue(pair: number): boolean {
   return pairEnd[pair]! - pairStart[pair]! === 1 && bytes[pairStart[pair]!] === 116;
 }
@@ -721,42 +731,104 @@ function decodeAsciiQuery(query: string): EventQueryResult | undefined {
     const x = firstPair(120);
     const expected = x < 0 ? undefined : integerOf(x, 'long');
     const corrupt = expected === undefined || expected !== checksumOfPairs();
-    const event: DecodedEvent = {
-      partyId: valueOf(p),
-      sessionId: valueOf(s),
-      pageViewId: valueOf(v),
-      eventId: valueOf(e),
-      clientTimestamp,
-      newParty: isTrue(n),
-      firstInSession: isTrue(f),
-      corrupt,
-    };
+    const partyId = valueOf(p);
+    const sessionId = valueOf(s);
+    const pageViewId = valueOf(v);
+    const eventId = valueOf(e);
+    const newParty = isTrue(n);
+    const firstInSession = isTrue(f);
     const l = firstPair(108);
-    if (l >= 0) event.location = valueOf(l);
+    const location = l < 0 ? undefined : valueOf(l);
     const r = firstPair(114);
-    if (r >= 0) event.referrer = valueOf(r);
+    const referrer = r < 0 ? undefined : valueOf(r);
     const i = firstPair(105);
     const screenWidth = i < 0 ? undefined : integerOf(i, 'int');
-    if (screenWidth !== undefined) event.screenWidth = screenWidth;
     const j = firstPair(106);
     const screenHeight = j < 0 ? undefined : integerOf(j, 'int');
-    if (screenHeight !== undefined) event.screenHeight = screenHeight;
     const k = firstPair(107);
-    const ratio = k < 0 ? undefined : parseBase36Number(valueOf(k));
-    if (ratio !== undefined) event.devicePixelRatio = ratio;
+    const devicePixelRatio = k < 0 ? undefined : ratioOf(k);
     const w = firstPair(119);
     const viewportWidth = w < 0 ? undefined : integerOf(w, 'int');
-    if (viewportWidth !== undefined) event.viewportWidth = viewportWidth;
     const h = firstPair(104);
     const viewportHeight = h < 0 ? undefined : integerOf(h, 'int');
-    if (viewportHeight !== undefined) event.viewportHeight = viewportHeight;
     const t = firstPair(116);
-    if (t >= 0) event.eventType = valueOf(t);
+    const eventType = t < 0 ? undefined : valueOf(t);
     const u = firstPair(117);
-    if (u >= 0) {
-      const parameters = decodeMincodeValue(valueOf(u));
-      if (parameters !== undefined) event.parameters = parameters;
+    const parameters = u < 0 ? undefined : decodeMincodeValue(valueOf(u));
+    // What a tag sends has every field, parameters perhaps aside: one object literal each, with
+    // the properties in the order of the general path.
+    if (
+      location !== undefined &&
+      referrer !== undefined &&
+      screenWidth !== undefined &&
+      screenHeight !== undefined &&
+      devicePixelRatio !== undefined &&
+      viewportWidth !== undefined &&
+      viewportHeight !== undefined &&
+      eventType !== undefined
+    ) {
+      return {
+        ok: true,
+        value:
+          parameters === undefined
+            ? {
+                partyId,
+                sessionId,
+                pageViewId,
+                eventId,
+                clientTimestamp,
+                newParty,
+                firstInSession,
+                corrupt,
+                location,
+                referrer,
+                screenWidth,
+                screenHeight,
+                devicePixelRatio,
+                viewportWidth,
+                viewportHeight,
+                eventType,
+              }
+            : {
+                partyId,
+                sessionId,
+                pageViewId,
+                eventId,
+                clientTimestamp,
+                newParty,
+                firstInSession,
+                corrupt,
+                location,
+                referrer,
+                screenWidth,
+                screenHeight,
+                devicePixelRatio,
+                viewportWidth,
+                viewportHeight,
+                eventType,
+                parameters,
+              },
+      };
     }
+    const event: DecodedEvent = {
+      partyId,
+      sessionId,
+      pageViewId,
+      eventId,
+      clientTimestamp,
+      newParty,
+      firstInSession,
+      corrupt,
+    };
+    if (location !== undefined) event.location = location;
+    if (referrer !== undefined) event.referrer = referrer;
+    if (screenWidth !== undefined) event.screenWidth = screenWidth;
+    if (screenHeight !== undefined) event.screenHeight = screenHeight;
+    if (devicePixelRatio !== undefined) event.devicePixelRatio = devicePixelRatio;
+    if (viewportWidth !== undefined) event.viewportWidth = viewportWidth;
+    if (viewportHeight !== undefined) event.viewportHeight = viewportHeight;
+    if (eventType !== undefined) event.eventType = eventType;
+    if (parameters !== undefined) event.parameters = parameters;
     return { ok: true, value: event };
   } finally {
     currentQuery = '';

@@ -116,6 +116,31 @@ function readString(text: string, from: number): string | undefined {
   return readEscaped(text, from);
 }
 
+// Short property names seen lately, as the internalized strings property keys are, so that
+// storing a property does not look a fresh copy up in V8's string table each time.
+const recentNames: string[] = [];
+
+/** {@link readString} for a property name. */
+function readName(text: string, from: number): string | undefined {
+  if (nextTilde < from) {
+    nextTilde = text.indexOf('~', from);
+    if (nextTilde < 0) nextTilde = text.length;
+  }
+  const bang = text.indexOf('!', from);
+  if (bang < 0 || bang > nextTilde) return readEscaped(text, from);
+  readEnd = bang + 1;
+  const length = bang - from;
+  if (length === 0 || length > 12) return text.slice(from, bang);
+  const slot = (length * 31 + text.charCodeAt(from)) & 63;
+  const recent = recentNames[slot];
+  if (recent !== undefined && recent.length === length && text.startsWith(recent, from)) {
+    return recent;
+  }
+  const name = text.slice(from, bang);
+  for (const key in { [name]: 0 }) return (recentNames[slot] = key);
+  return name;
+}
+
 function readEscaped(text: string, from: number): string | undefined {
   let out = '';
   let start = from;
@@ -185,7 +210,7 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
     }
     let name: string | undefined;
     if (container !== undefined && !inArray) {
-      name = readString(text, position);
+      name = readName(text, position);
       position = readEnd;
       if (name === undefined) return fail('Unterminated property name', position);
     }
