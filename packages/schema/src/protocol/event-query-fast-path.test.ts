@@ -4,7 +4,7 @@ import { parseQueryString } from '../internal/query-string';
 import { parseBase36Bytes, parseBase36Integer } from './base36';
 import { computeChecksum } from './checksum';
 import { decodeEventQuery, encodeEventQuery, type TrackedEvent } from './event-query';
-import { checkIdentifierBytes, createIdentifier, isIdentifier } from './identifier';
+import { createIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, decodeMincodeValue, encodeMincode } from './mincode';
 import { murmur3x86_32, murmurRanges } from './murmur3';
@@ -570,24 +570,6 @@ describe('the byte-level helpers of the fast path', () => {
         const n = parseBase36Bytes(bytes, 1, t.length + 1, width);
         if (Number.isNaN(n)) expect(t.replace(/^[+-]/, '').length).toBeGreaterThan(10);
         else expectSame(n, parseBase36Integer(t, width));
-      }),
-      { numRuns: 3000 },
-    );
-  });
-
-  it('checkIdentifierBytes answers as isIdentifier, or hands over', () => {
-    const id = fc
-      .array(
-        fc.constantFrom('0', '1', ':', 'z', 'Z', '+', '-', '_', '~', '00', '0:', 'zzzzzzzzzz'),
-        {
-          maxLength: 8,
-        },
-      )
-      .map((parts) => parts.join(''));
-    fc.assert(
-      fc.property(id, (text) => {
-        const check = checkIdentifierBytes(ascii(`:${text}:`), 1, text.length + 1);
-        if (check >= 0) expect(check === 1).toBe(isIdentifier(text));
       }),
       { numRuns: 3000 },
     );

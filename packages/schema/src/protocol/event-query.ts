@@ -1,7 +1,7 @@
 import { decodeComponent } from '../internal/query-string';
 import { toWellFormed } from '../internal/utf8';
 import { formatBase36, parseBase36Bytes, parseBase36Integer, parseBase36Number } from './base36';
-import { checkIdentifierBytes, isIdentifier } from './identifier';
+import { isIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, decodeMincodeValue, encodeMincode } from './mincode';
 import {
@@ -611,13 +611,19 @@ function splitPairs(length: number): number {
           continue;
         }
         const plain = (31 - Math.clz32(low & -low)) >> 3;
-        for (let at = 0; at < plain; at++) b[write++] = (word >>> (at << 3)) & 255;
-        read += plain;
+        if (plain !== 0) {
+          // The plain bytes before it: the whole word when that cannot reach unread bytes.
+          if (read - write >= 4) data.setInt32(write, word, true);
+          else for (let at = 0; at < plain; at++) b[write + at] = (word >>> (at << 3)) & 255;
+          write += plain;
+          read += plain;
+        }
         c = b[read]!;
         if (c === 38) break;
         if (c === 37) {
-          const high = b[read + 1]! - 48;
-          const digit = high >= 0 && high <= 7 ? hexDigit(b[read + 2]!) : -1;
+          const escape = data.getInt32(read, true);
+          const high = ((escape >>> 8) & 255) - 48;
+          const digit = high >= 0 && high <= 7 ? hexDigit((escape >>> 16) & 255) : -1;
           if (digit < 0) return -1;
           b[write++] = (high << 4) | digit;
           read += 3;
@@ -687,11 +693,6 @@ function integerOf(pair: number, width: 'int' | 'long'): number | undefined {
   return n !== n ? parseBase36Integer(valueOf(pair), width) : n;
 }
 
-function identifierOf(pair: number): boolean {
-  const check = checkIdentifierBytes(bytes, pairStart[pair]!, pairEnd[pair]!);
-  return check < 0 ? isIdentifier(valueOf(pair)) : check === 1;
-}
-
 /** The device pixel ratio of a pair, as parseBase36Number reads its value. */
 function ratioOf(pair: number): number | undefined {
   const start = pairStart[pair]!;
@@ -725,14 +726,14 @@ function decodeAsciiQuery(query: string): EventQueryResult | undefined {
   currentLength = length;
   decodedText = undefined;
   try {
-    if (!identifierOf(p) || !identifierOf(s)) return undefined;
+    const partyId = valueOf(p);
+    const sessionId = valueOf(s);
+    if (!isIdentifier(partyId) || !isIdentifier(sessionId)) return undefined;
     const clientTimestamp = integerOf(c, 'long');
     if (clientTimestamp === undefined) return undefined;
     const x = firstPair(120);
     const expected = x < 0 ? undefined : integerOf(x, 'long');
     const corrupt = expected === undefined || expected !== checksumOfPairs();
-    const partyId = valueOf(p);
-    const sessionId = valueOf(s);
     const pageViewId = valueOf(v);
     const eventId = valueOf(e);
     const newParty = isTrue(n);

@@ -115,24 +115,3 @@ export function isIdentifier(value: string): boolean {
   for (; i < second; i++) if (!isBase36Digit(value.charCodeAt(i))) return false;
   return true;
 }
-
-/**
- * {@link isIdentifier} of the ASCII text in `bytes[from..to)`, without making a string: `1` or
- * `0`, or `-1` when the text needs `isIdentifier` itself (it does not start `0:`, or its timestamp
- * has more than ten digits).
- */
-export function checkIdentifierBytes(bytes: Uint8Array, from: number, to: number): number {
-  if (to - from < 2 || bytes[from] !== 48 || bytes[from + 1] !== 58) return -1;
-  let second = from + 2;
-  while (second < to && bytes[second] !== 58) second++;
-  if (second >= to) return 0;
-  for (let j = second + 1; j < to; j++) if (bytes[j] === 58) return 0;
-  let i = from + 2;
-  const sign = bytes[i];
-  if (sign === 43 || sign === 45) i++;
-  const digits = second - i;
-  if (digits === 0) return 0;
-  if (digits > 10) return -1;
-  for (; i < second; i++) if (!isBase36Digit(bytes[i]!)) return 0;
-  return 1;
-}
