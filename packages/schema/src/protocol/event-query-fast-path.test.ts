@@ -4,7 +4,7 @@ import { parseQueryString } from '../internal/query-string';
 import { parseBase36Bytes, parseBase36Integer } from './base36';
 import { computeChecksum } from './checksum';
 import { decodeEventQuery, encodeEventQuery, type TrackedEvent } from './event-query';
-import { createIdentifier } from './identifier';
+import { checkIdentifierBytes, createIdentifier, isIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, decodeMincodeValue, encodeMincode } from './mincode';
 import { murmur3x86_32, murmurRanges } from './murmur3';
@@ -573,5 +573,31 @@ describe('the byte-level helpers of the fast path', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('checkIdentifierBytes answers as isIdentifier, or hands over', () => {
+    const id = fc
+      .tuple(
+        fc.constantFrom('0:', '0:', '0:', '0:+', '0:-', '0', '1:', ''),
+        fc.array(
+          fc.constantFrom('0', '1', ':', 'z', 'Z', '+', '-', '_', '~', '00', 'zzzzzzzzzz', 'abc'),
+          { maxLength: 8 },
+        ),
+      )
+      .map(([prefix, parts]) => prefix + parts.join(''));
+    let answered = 0;
+    fc.assert(
+      fc.property(id, fc.constantFrom('', ':', '0', ':::'), (text, after) => {
+        // Bytes after the text (a colon among them) must not change the answer.
+        const bytes = ascii(`:${text}${after}    `);
+        const check = checkIdentifierBytes(bytes, new DataView(bytes.buffer), 1, text.length + 1);
+        if (check >= 0) {
+          answered++;
+          expect(check === 1).toBe(isIdentifier(text));
+        }
+      }),
+      { numRuns: 5000 },
+    );
+    expect(answered).toBeGreaterThan(2000);
   });
 });

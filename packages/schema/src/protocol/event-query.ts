@@ -1,7 +1,7 @@
 import { decodeComponent } from '../internal/query-string';
 import { toWellFormed } from '../internal/utf8';
 import { formatBase36, parseBase36Bytes, parseBase36Integer, parseBase36Number } from './base36';
-import { isIdentifier } from './identifier';
+import { checkIdentifierBytes, isIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, decodeMincodeValue, encodeMincode } from './mincode';
 import {
@@ -703,6 +703,11 @@ function ratioOf(pair: number): number | undefined {
   return integerOf(pair, 'long');
 }
 
+function identifierOf(pair: number): boolean {
+  const check = checkIdentifierBytes(bytes, view, pairStart[pair]!, pairEnd[pair]!);
+  return check < 0 ? isIdentifier(valueOf(pair)) : check === 1;
+}
+
 function isTrue(pair: number): boolean {
   return pairEnd[pair]! - pairStart[pair]! === 1 && bytes[pairStart[pair]!] === 116;
 }
@@ -726,14 +731,14 @@ function decodeAsciiQuery(query: string): EventQueryResult | undefined {
   currentLength = length;
   decodedText = undefined;
   try {
-    const partyId = valueOf(p);
-    const sessionId = valueOf(s);
-    if (!isIdentifier(partyId) || !isIdentifier(sessionId)) return undefined;
+    if (!identifierOf(p) || !identifierOf(s)) return undefined;
     const clientTimestamp = integerOf(c, 'long');
     if (clientTimestamp === undefined) return undefined;
     const x = firstPair(120);
     const expected = x < 0 ? undefined : integerOf(x, 'long');
     const corrupt = expected === undefined || expected !== checksumOfPairs();
+    const partyId = valueOf(p);
+    const sessionId = valueOf(s);
     const pageViewId = valueOf(v);
     const eventId = valueOf(e);
     const newParty = isTrue(n);

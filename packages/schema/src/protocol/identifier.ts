@@ -115,3 +115,32 @@ export function isIdentifier(value: string): boolean {
   for (; i < second; i++) if (!isBase36Digit(value.charCodeAt(i))) return false;
   return true;
 }
+
+/**
+ * {@link isIdentifier} of the ASCII text in `bytes[from..to)`, without a string: `1` or `0`, or
+ * `-1` when `isIdentifier` must answer (the text does not start `0:`, or its timestamp has more
+ * than ten digits). `view` is a `DataView` over the same buffer.
+ */
+export function checkIdentifierBytes(
+  bytes: Uint8Array,
+  view: DataView,
+  from: number,
+  to: number,
+): number {
+  if (to - from < 2 || bytes[from] !== 48 || bytes[from + 1] !== 58) return -1;
+  let i = from + 2;
+  const sign = i < to ? bytes[i] : 0;
+  if (sign === 43 || sign === 45) i++;
+  const digits = i;
+  while (i < to && isBase36Digit(bytes[i]!)) i++;
+  // The timestamp ends at the second colon: anything else before it, or no second colon, fails.
+  if (i >= to || bytes[i] !== 58 || i === digits) return 0;
+  if (i - digits > 10) return -1;
+  // No third colon: four bytes at a time (a byte of `word ^ 0x3a3a3a3a` is zero where one is).
+  for (i++; i + 4 <= to; i += 4) {
+    const word = view.getInt32(i, true) ^ 0x3a3a3a3a;
+    if (((word - 0x01010101) & ~word & 0x80808080) !== 0) return 0;
+  }
+  for (; i < to; i++) if (bytes[i] === 58) return 0;
+  return 1;
+}
