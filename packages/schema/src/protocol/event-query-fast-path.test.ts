@@ -83,11 +83,36 @@ const edge = fc.constantFrom(
   '%25',
   '+',
   '++',
-  // Escapes it leaves to the general path: non-ASCII bytes, malformed ones.
-  '%80',
+  // Escaped UTF-8 it decodes: two, three and four bytes, the edges of each, a BOM.
   '%C3%A9',
-  '%FF',
+  '%c3%a9',
+  '%C2%80',
+  '%DF%BF',
+  '%E0%A0%80',
+  '%E2%82%AC',
+  '%ED%9F%BF',
+  '%EE%80%80',
+  '%EF%BB%BF',
+  '%F0%90%80%80',
   '%F0%9F%98%80',
+  '%F4%8F%BF%BF',
+  // Escapes it leaves to the general path: bytes that are not UTF-8, malformed escapes.
+  '%80',
+  '%80%80',
+  '%C0%80',
+  '%C1%BF',
+  '%C2',
+  '%C3%28',
+  '%E0%80%80',
+  '%E0%9F%BF',
+  '%ED%A0%80',
+  '%ED%BF%BF',
+  '%E1%BB',
+  '%F0%80%80%80',
+  '%F4%90%80%80',
+  '%F5%80%80%80',
+  '%F0%9F%98',
+  '%FF',
   '%',
   '%4',
   '%zz',
@@ -235,6 +260,30 @@ describe('decodeEventQuery on its fast path agrees with the general path', () =>
       return decoded.ok && !decoded.value.corrupt;
     });
     expect(good.length).toBeGreaterThan(50);
+  });
+
+  it('on events with any Unicode text, sent as escaped UTF-8', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 12 }),
+      fc.string({ unit: 'binary', maxLength: 12 }),
+    );
+    const unicodeEvent = fc
+      .tuple(event, text, text, text, text, fc.dictionary(text, text, { maxKeys: 3 }))
+      .map(([tracked, location, referrer, eventType, pageViewId, parameters]) => ({
+        ...tracked,
+        location,
+        referrer,
+        eventType,
+        pageViewId,
+        parameters,
+      }));
+    fc.assert(
+      fc.property(unicodeEvent, fc.constantFrom('', '&t=again', '&r=%C3%A9'), (tracked, extra) => {
+        const query = encodeEventQuery(tracked) + extra;
+        expectSame(decodeEventQuery(query), oracle(query));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('on pairs in any order, with any keys, repeats and empty values', () => {

@@ -464,12 +464,14 @@ function decodePairs(keys: readonly string[], values: readonly string[]): EventQ
 
 /*
  * The fast path for what tags send: an ASCII query whose keys are single plain characters and whose
- * escapes are ASCII (`%00`-`%7F`). One native call copies the query into bytes; one pass over
- * them, four bytes at a time where nothing needs attention, splits the pairs and decodes escaped
- * values in place, leaving `k=value,` for every pair: the pieces of Divolte's canonical checksum
- * string, which the checksum hashes in key order. Strings are made only for the fields of the
- * event. Anything else (non-ASCII, other escapes, longer or escaped keys, a key without `=`, a
- * failed required field) is left to the general path, which gives the same result.
+ * escapes are well-formed, escaped non-ASCII text being UTF-8. One native call copies the query into
+ * bytes; one pass over them, four bytes at a time where nothing needs attention, splits the pairs
+ * and decodes escaped values in place, leaving `k=value,` for every pair: the pieces of Divolte's
+ * canonical checksum string (UTF-8 that decodes without replacement encodes back to the same
+ * bytes), which the checksum hashes in key order. Strings are made only for the fields of the
+ * event, escaped ones by one TextDecoder call. Anything else (raw non-ASCII, malformed escapes or
+ * UTF-8, longer or escaped keys, a key without `=`, a failed required field) is left to the
+ * general path, which gives the same result.
  */
 
 interface Utf8Encoder {
@@ -480,7 +482,7 @@ interface Utf8Decoder {
 }
 interface TextCodecs {
   TextEncoder?: new () => Utf8Encoder;
-  TextDecoder?: new () => Utf8Decoder;
+  TextDecoder?: new (label: string, options: { ignoreBOM: boolean }) => Utf8Decoder;
 }
 
 // Made on first use, so that a tag bundling the encoder carries none of it. `null`: the runtime
@@ -494,6 +496,9 @@ let view = new DataView(bytes.buffer);
 let pairStart = new Int32Array(0);
 let pairEnd = new Int32Array(0);
 let pairEscaped = new Uint8Array(0);
+// Per escaped pair: where its value starts and ends in the text of all decoded values.
+let pairTextStart = new Int32Array(0);
+let pairTextEnd = new Int32Array(0);
 let pairNext = new Int32Array(0);
 // The checksum's byte ranges in key order, with a `;` after the last value of each key.
 let rangeFrom = new Int32Array(0);
@@ -515,7 +520,7 @@ function prepare(length: number): boolean {
         ? null
         : new codecs.TextEncoder();
     if (encoder === null) return false;
-    decoder = new codecs.TextDecoder!();
+    decoder = new codecs.TextDecoder!('utf-8', { ignoreBOM: true });
     keyFirst = new Int32Array(128);
     keyLast = new Int32Array(128);
     keysSeen = new Int32Array(4);
@@ -532,6 +537,8 @@ function prepare(length: number): boolean {
     pairStart = new Int32Array(size);
     pairEnd = new Int32Array(size);
     pairEscaped = new Uint8Array(size);
+    pairTextStart = new Int32Array(size);
+    pairTextEnd = new Int32Array(size);
     pairNext = new Int32Array(size);
     rangeFrom = new Int32Array(size);
     rangeTo = new Int32Array(size);
@@ -564,6 +571,7 @@ function splitPairs(length: number): number {
   seen[0] = seen[1] = seen[2] = seen[3] = 0;
   let read = length > 0 && b[0] === 63 /* ? */ ? 1 : 0;
   let count = 0;
+  let textShift = 0;
   while (read < length) {
     let key = b[read]!;
     if (key === 38) {
@@ -600,6 +608,8 @@ function splitPairs(length: number): number {
     }
     let write = read;
     if (c !== 38) {
+      const start = pairStart[count]!;
+      let utf8 = false;
       // From the first escape on, the value moves left as escapes shrink.
       for (;;) {
         const word = data.getInt32(read, true);
@@ -622,10 +632,12 @@ function splitPairs(length: number): number {
         if (c === 38) break;
         if (c === 37) {
           const escape = data.getInt32(read, true);
-          const high = ((escape >>> 8) & 255) - 48;
-          const digit = high >= 0 && high <= 7 ? hexDigit((escape >>> 16) & 255) : -1;
+          const high = hexDigit((escape >>> 8) & 255);
+          const digit = high < 0 ? -1 : hexDigit((escape >>> 16) & 255);
           if (digit < 0) return -1;
-          b[write++] = (high << 4) | digit;
+          const byte = (high << 4) | digit;
+          if (byte >= 0x80) utf8 = true;
+          b[write++] = byte;
           read += 3;
         } else {
           b[write++] = c === 43 ? 32 : c;
@@ -633,6 +645,16 @@ function splitPairs(length: number): number {
         }
       }
       pairEscaped[count] = 1;
+      // Where the value is in the text of all decoded values: escaped UTF-8 takes fewer UTF-16
+      // units than bytes. Bytes that are not UTF-8 (decoded to U+FFFD, which changes the
+      // checksum's bytes) go to the general path.
+      pairTextStart[count] = start + textShift;
+      if (utf8) {
+        const shrink = utf8Shrink(b, start, write);
+        if (shrink < 0) return -1;
+        textShift -= shrink;
+      }
+      pairTextEnd[count] = write + textShift;
     } else {
       pairEscaped[count] = 0;
     }
@@ -642,6 +664,50 @@ function splitPairs(length: number): number {
     read++;
   }
   return count;
+}
+
+/**
+ * How many fewer UTF-16 units than bytes the UTF-8 in `bytes[from..to)` decodes to, or -1 when it
+ * is not UTF-8 (what `decodeUtf8` would replace with U+FFFD: overlong forms, surrogates, code
+ * points beyond U+10FFFF, truncated sequences, stray continuation bytes).
+ */
+function utf8Shrink(bytes: Uint8Array, from: number, to: number): number {
+  let shrink = 0;
+  let i = from;
+  while (i < to) {
+    const b0 = bytes[i]!;
+    if (b0 < 0x80) {
+      i++;
+      continue;
+    }
+    let needed: number;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (b0 >= 0xc2 && b0 <= 0xdf) {
+      needed = 1;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      needed = 2;
+      if (b0 === 0xe0) lower = 0xa0;
+      if (b0 === 0xed) upper = 0x9f;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      needed = 3;
+      if (b0 === 0xf0) lower = 0x90;
+      if (b0 === 0xf4) upper = 0x8f;
+    } else {
+      return -1;
+    }
+    if (i + needed >= to) return -1;
+    for (let k = 1; k <= needed; k++) {
+      const next = bytes[i + k]!;
+      if (next < lower || next > upper) return -1;
+      lower = 0x80;
+      upper = 0xbf;
+    }
+    // Two bytes make one unit, three make one, four make a surrogate pair.
+    shrink += needed === 3 ? 2 : needed;
+    i += needed + 1;
+  }
+  return shrink;
 }
 
 /** The request checksum of the split pairs: their `k=value,` pieces in key order, `;` after each key. */
@@ -684,7 +750,7 @@ function valueOf(pair: number): string {
   const end = pairEnd[pair]!;
   if (pairEscaped[pair] === 0) return currentQuery.slice(start, end);
   decodedText ??= decoder!.decode(bytes.subarray(0, currentLength));
-  return decodedText.slice(start, end);
+  return decodedText.slice(pairTextStart[pair], pairTextEnd[pair]);
 }
 
 /** A base-36 integer field of a pair, as parseBase36Integer reads its value. */
