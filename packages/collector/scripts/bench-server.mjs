@@ -1,6 +1,7 @@
 // One benchmark server in its own process, so the load generator does not share its event loop.
 // `baseline` answers the pixel GIF from a bare node:http handler; `decode` does the same and then
-// decodes the query with @tributary/schema (the floor any collector built on it pays); `collector`
+// decodes the queries with @tributary/schema, after the answers of each event-loop turn as the
+// collector does (the floor any collector built on it pays); `collector`
 // runs the built collector's node:http adapter with a no-op consumer. Plain JS on the built packages: no loader,
 // no transform, what users run. The parent asks for CPU time and RSS over IPC.
 import { createServer } from 'node:http';
@@ -22,10 +23,18 @@ const bare = (_request, response) => {
   response.writeHead(200, gifHeaders);
   response.end(gif);
 };
+// Answered queries, decoded together once node:http has handled the requests of this turn of the
+// event loop: the collector's order, so this server is the floor under it.
+let answered = [];
+const decodeAnswered = () => {
+  const queries = answered;
+  answered = [];
+  for (const query of queries) decodeEventQuery(query);
+};
 const decodeAfterAnswer = (request, response) => {
   bare(request, response);
   const url = request.url ?? '';
-  decodeEventQuery(url.slice(url.indexOf('?') + 1));
+  if (answered.push(url.slice(url.indexOf('?') + 1)) === 1) setImmediate(decodeAnswered);
 };
 const handler =
   kind === 'baseline'

@@ -156,7 +156,7 @@ const median = (values: number[]): number => {
 const notes = [
   `Ratio ${percent(ratio)} (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s; per round ${roundRatios.map(percent).join(', ')} (median ${percent(median(roundRatios))}).`,
   `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
-  `A bare server that also runs decodeEventQuery after answering (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
+  `A bare server that also runs decodeEventQuery after the answers of each event-loop turn (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
   `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs. Per CPU-second the collector serves ${percent(cpu('baseline') / cpu('collector'))} of the bare server's requests: the throughput ratio tends to that whenever the server's CPU, not the load generator, limits the rate (as it does for the bare server on a quiet machine).`,
   `Peak RSS: collector ${maxRss('collector').toFixed(1)} MiB (duplicate memory of 1,000,000 slots = 8 MB included), baseline ${maxRss('baseline').toFixed(1)} MiB.`,
   `Non-2xx answers and socket errors across all runs: ${failures}. Load average (1 min) ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after, on ${availableParallelism()} cores.`,
@@ -214,7 +214,10 @@ const report = {
           fullName: 'collector > pixel GET throughput (node:http adapter, no-op consumer)',
           benchmarks: [
             { name: 'baseline: bare node:http answering the GIF', ...baseline },
-            { name: 'bare node:http + decodeEventQuery after answering', ...decodeFloor },
+            {
+              name: 'bare node:http + decodeEventQuery after the answers of each turn',
+              ...decodeFloor,
+            },
             { name: 'collector: createCollector().node', ...collector },
           ],
           notes,
