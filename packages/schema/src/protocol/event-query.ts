@@ -223,7 +223,7 @@ function scanQuery(query: string, keys: string[], values: string[]): void {
 
 // Reused between calls (decoding is synchronous and calls out to nothing): the sort order of the
 // pairs for the checksum.
-let order = new Int32Array(32);
+let order = /* @__PURE__ */ new Int32Array(32);
 
 /**
  * The request checksum of decoded pairs, as `computeChecksum` gives it, without building the
@@ -489,25 +489,25 @@ interface TextCodecs {
 // has no TextEncoder/TextDecoder and every query takes the general path.
 let encoder: Utf8Encoder | null | undefined;
 let decoder: Utf8Decoder | undefined;
-let bytes = new Uint8Array(0);
-let view = new DataView(bytes.buffer);
+let bytes = /* @__PURE__ */ new Uint8Array(0);
+let view = /* @__PURE__ */ new DataView(/* @__PURE__ */ new ArrayBuffer(0));
 // Per pair, in query order: where its decoded value starts and ends in `bytes` (the key and `=`
 // come just before, a `,` just after), whether it held an escape, and the next pair with its key.
-let pairStart = new Int32Array(0);
-let pairEnd = new Int32Array(0);
-let pairEscaped = new Uint8Array(0);
+let pairStart = /* @__PURE__ */ new Int32Array(0);
+let pairEnd = /* @__PURE__ */ new Int32Array(0);
+let pairEscaped = /* @__PURE__ */ new Uint8Array(0);
 // Per escaped pair: where its value starts and ends in the text of all decoded values.
-let pairTextStart = new Int32Array(0);
-let pairTextEnd = new Int32Array(0);
-let pairNext = new Int32Array(0);
+let pairTextStart = /* @__PURE__ */ new Int32Array(0);
+let pairTextEnd = /* @__PURE__ */ new Int32Array(0);
+let pairNext = /* @__PURE__ */ new Int32Array(0);
 // The checksum's byte ranges in key order, with a `;` after the last value of each key.
-let rangeFrom = new Int32Array(0);
-let rangeTo = new Int32Array(0);
-let rangeSuffix = new Int32Array(0);
+let rangeFrom = /* @__PURE__ */ new Int32Array(0);
+let rangeTo = /* @__PURE__ */ new Int32Array(0);
+let rangeSuffix = /* @__PURE__ */ new Int32Array(0);
 // Per key character: its first and last pair; `keysSeen` (128 bits) says which keys occur.
-let keyFirst = new Int32Array(0);
-let keyLast = new Int32Array(0);
-let keysSeen = new Int32Array(0);
+let keyFirst = /* @__PURE__ */ new Int32Array(0);
+let keyLast = /* @__PURE__ */ new Int32Array(0);
+let keysSeen = /* @__PURE__ */ new Int32Array(0);
 
 // Longer queries take the general path rather than keep a large buffer alive.
 const MAX_FAST_QUERY = 16384;
