@@ -496,10 +496,10 @@ let view = /* @__PURE__ */ new DataView(/* @__PURE__ */ new ArrayBuffer(0));
 let pairStart = /* @__PURE__ */ new Int32Array(0);
 let pairEnd = /* @__PURE__ */ new Int32Array(0);
 let pairEscaped = /* @__PURE__ */ new Uint8Array(0);
+let pairNext = /* @__PURE__ */ new Int32Array(0);
 // Per escaped pair: where its value starts and ends in the text of all decoded values.
 let pairTextStart = /* @__PURE__ */ new Int32Array(0);
 let pairTextEnd = /* @__PURE__ */ new Int32Array(0);
-let pairNext = /* @__PURE__ */ new Int32Array(0);
 // The checksum's byte ranges in key order, with a `;` after the last value of each key.
 let rangeFrom = /* @__PURE__ */ new Int32Array(0);
 let rangeTo = /* @__PURE__ */ new Int32Array(0);
@@ -526,7 +526,7 @@ function prepare(length: number): boolean {
     keysSeen = new Int32Array(4);
   }
   if (encoder === null) return false;
-  // Room for a sentinel and a `;` after the query and for whole-word reads past them.
+  // Room for the sentinel after the query and for whole-word reads past it.
   if (bytes.length < length + 8) {
     bytes = new Uint8Array(Math.max(length + 8, 1024));
     view = new DataView(bytes.buffer);

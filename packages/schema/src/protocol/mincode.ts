@@ -90,8 +90,8 @@ function setProperty(target: Record<string, JsonValue>, key: string, value: Json
 }
 
 // Module-level so that decoding makes no closures and no garbage (decodeMincode runs no foreign
-// code, so calls cannot interleave): the open containers (arrays and plain objects, told apart by
-// Array.isArray), the next `~` at or after the read position, where the last string read ended
+// code, so calls cannot interleave): the open containers around the innermost one (arrays and
+// plain objects, told apart by Array.isArray), the next `~` at or after the read position, where the last string read ended
 // and why the last decode failed.
 const open: (JsonValue[] | Record<string, JsonValue>)[] = [];
 let nextTilde = 0;
@@ -191,21 +191,24 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
   const length = text.length;
   let position = 0;
   let result: JsonValue | undefined;
+  // The innermost open container (`open` holds the ones around it) and whether it is an array.
+  let container: JsonValue[] | Record<string, JsonValue> | undefined;
+  let inArray = false;
   nextTilde = -1;
 
-  while (position < length || open.length > 0) {
+  while (position < length || container !== undefined) {
     if (position >= length) return fail('Unexpected end of input inside a container', position);
     if (result !== undefined) return fail('Unexpected input after the value', position);
     const type = text.charCodeAt(position);
-    const container = open.length > 0 ? open[open.length - 1] : undefined;
-    const inArray = container !== undefined && Array.isArray(container);
     position++;
     if (type === 41 /* ) */) {
       if (container === undefined || inArray) {
         return fail('End of object outside an object', position);
       }
-      open.pop();
-      if (open.length === 0) result = container;
+      const closed = container;
+      container = open.pop();
+      inArray = container !== undefined && Array.isArray(container);
+      if (container === undefined) result = closed;
       continue;
     }
     let name: string | undefined;
@@ -261,22 +264,29 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
         value = [];
         opened = true;
         break;
-      case 46 /* . */:
+      case 46 /* . */: {
         if (!inArray) return fail('End of array outside an array', position);
-        open.pop();
-        if (open.length === 0) result = container;
+        const closed = container!;
+        container = open.pop();
+        inArray = container !== undefined && Array.isArray(container);
+        if (container === undefined) result = closed;
         continue;
+      }
       default:
         return fail(`Unknown record type ${JSON.stringify(String.fromCharCode(type))}`, position);
     }
     if (container === undefined) {
       if (!opened) result = value;
     } else if (inArray) {
-      container.push(value);
+      (container as JsonValue[]).push(value);
     } else {
-      setProperty(container, name!, value);
+      setProperty(container as Record<string, JsonValue>, name!, value);
     }
-    if (opened) open.push(value as JsonValue[] | Record<string, JsonValue>);
+    if (opened) {
+      if (container !== undefined) open.push(container);
+      container = value as JsonValue[] | Record<string, JsonValue>;
+      inArray = type === 97;
+    }
   }
   if (result === undefined) return fail('Empty input', position);
   return result;
