@@ -184,6 +184,26 @@ describe('pixel GET over node:http', () => {
     expect(collector.metrics()).toMatchObject({ notModified: 1, received: 0, accepted: 0 });
   });
 
+  it('reads If-None-Match in any case before the answer, and every value of it', async () => {
+    const { collector, events, url } = await start();
+    const target = new URL(pixelUrl(url, trackedEvent()));
+    const head = `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\n`;
+    const revalidated = await rawRequest(
+      url,
+      `${head}IF-NONE-MATCH: ${SENTINEL_ETAG}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(revalidated).toMatch(/^HTTP\/1\.1 304 /);
+    // Two values are not the sentinel (node:http joins them the same way): the event is recorded.
+    const twice = await rawRequest(
+      url,
+      `${head}If-None-Match: ${SENTINEL_ETAG}\r\nif-none-match: "other"\r\nConnection: close\r\n\r\n`,
+    );
+    expect(twice).toMatch(/^HTTP\/1\.1 200 /);
+    await until(() => events.length === 1);
+    expect(events[0]!.request.headers['if-none-match']).toEqual([SENTINEL_ETAG, '"other"']);
+    expect(collector.metrics()).toMatchObject({ notModified: 1, received: 1 });
+  });
+
   it('rejects bad events, wrong methods, unknown paths and oversized targets with counted 4xx', async () => {
     const { collector, url } = await start({ limits: { urlLength: 4000, headerBytes: 2000 } });
     const bad = await fetch(`${url}/csc-event?p=nope&s=0:1:a&v=v&e=e&c=1&n=f&f=f`);

@@ -29,8 +29,9 @@ function checkLength(body: Uint8Array, limit: number, expected: number | undefin
 
 /**
  * The core's view of an IncomingMessage: reads only what the core asks for, builds no Request.
- * Headers come from node's raw list, as one record of every value per lower-case name, built on
- * first use and then shared by every lookup and handed to the consumer. `IncomingMessage.headers`
+ * Headers come from node's raw list, as one record of every value per lower-case name, built when
+ * the core first asks for all of them and then shared by every lookup and handed to the consumer;
+ * a lookup before that reads the raw list. `IncomingMessage.headers`
  * (a second object node:http builds lazily, dropping repeats of some names) is never touched.
  */
 class NodeRequest implements CollectorRequest {
@@ -55,8 +56,26 @@ class NodeRequest implements CollectorRequest {
   }
 
   headerValues(name: string): string[] | undefined {
-    const headers = this.headers();
+    const headers = this.#headers;
+    if (headers === undefined) return this.#scan(name);
     return Object.hasOwn(headers, name) ? headers[name] : undefined;
+  }
+
+  /**
+   * One header's values straight from the raw list, for the lookups made before the answer (the
+   * pixel's `If-None-Match`): the record of every header is built after it, when the event is
+   * processed. Only names of the same length are lower-cased.
+   */
+  #scan(name: string): string[] | undefined {
+    const raw = this.#request.rawHeaders;
+    let values: string[] | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const field = raw[i]!;
+      if (field.length === name.length && (field === name || field.toLowerCase() === name)) {
+        (values ??= []).push(raw[i + 1]!);
+      }
+    }
+    return values;
   }
 
   headers(): Record<string, string[]> {
