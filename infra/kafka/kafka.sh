@@ -89,9 +89,13 @@ format_storage() {
   mkdir -p "$data"
   sed -e "s#@DATA_DIR@#$data#g" -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
     "$here/server.properties.in" >"$data/server.properties"
-  # A cluster id is 16 random bytes in unpadded base64url; making it here saves a JVM start.
-  local cluster_id
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)"
+  # A cluster id is 16 random bytes in unpadded base64url; making it here saves a JVM start. As
+  # Kafka's own Uuid.randomUuid does, draw again when it starts with `-`, which the storage tool's
+  # argument parser would take for an option (1 format in 64 failed so).
+  local cluster_id="-"
+  while [[ "$cluster_id" == -* ]]; do
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | cut -c 1-22)"
+  done
   say "formatting storage in $data (cluster $cluster_id)"
   "$java" -Xmx256m -cp "$libs/*" "$(log_opts -tools)" kafka.tools.StorageTool format \
     -t "$cluster_id" -c "$data/server.properties" --ignore-formatted >&2
