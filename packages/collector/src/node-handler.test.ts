@@ -159,6 +159,24 @@ describe('pixel GET over node:http', () => {
     );
   });
 
+  it('lower-cases header names once its cache of names is full', async () => {
+    const { events, url } = await start();
+    const target = new URL(pixelUrl(url, trackedEvent()));
+    // More distinct spellings than the adapter remembers (256), then names it has not seen.
+    const many = Array.from({ length: 300 }, (_, i) => `X-Filler-${i}: ${i}\r\n`).join('');
+    for (const lines of [many, 'X-Late-NAME: 1\r\nx-late-name: 2\r\nCookie: a=1\r\n']) {
+      await rawRequest(
+        url,
+        `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\n${lines}Connection: close\r\n\r\n`,
+      );
+    }
+    await until(() => events.length === 2);
+    expect(events[0]!.request.headers['x-filler-299']).toEqual(['299']);
+    expect(Object.keys(events[0]!.request.headers)).toHaveLength(302);
+    expect(events[1]!.request.headers['x-late-name']).toEqual(['1', '2']);
+    expect(events[1]!.request.cookies).toEqual({ a: '1' });
+  });
+
   it('flags the reference checksum vectors: si9804 good, si9805 and a missing x corrupt', async () => {
     const { collector, events, url } = await start();
     for (const x of ['&x=si9804', '&x=si9805', '', '&x', '&x=']) {
