@@ -3,6 +3,7 @@
 // generator (autocannon, keep-alive), same run, 127.0.0.1, alternating rounds so drift hits both.
 // Writes tmp/bench/collector.json at the repository root in Vitest's bench JSON shape. The servers
 // run the built packages (`pnpm bench` builds this one first; turbo builds @tributary/schema).
+// BENCH_ROUNDS=0 is the quick mode: only the in-process CPU figure, no servers, no report written.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -119,50 +120,59 @@ function summary(values: number[]): { hz: number; rme: number } {
   return { hz: mean, rme: ((1.96 * Math.sqrt(variance)) / Math.sqrt(values.length) / mean) * 100 };
 }
 
-const loadBefore = loadavg()[0]!;
-const runs: Record<Kind, Run[]> = { baseline: [], decode: [], collector: [] };
-for (let round = 0; round < ROUNDS; round++) {
-  const order: Kind[] =
-    round % 2 === 0 ? ['baseline', 'decode', 'collector'] : ['collector', 'decode', 'baseline'];
-  for (const kind of order) {
-    const run = await measure(kind);
-    runs[kind].push(run);
-    console.log(
-      `round ${round + 1} ${kind}: ${Math.round(run.samples[0]!)} req/s, ${run.cpuPerRequest.toFixed(1)} µs CPU/request, RSS ${(run.rss / 2 ** 20).toFixed(1)} MiB`,
-    );
-  }
-}
-
-const baseline = summary(runs.baseline.flatMap((run) => run.samples));
-const decodeFloor = summary(runs.decode.flatMap((run) => run.samples));
-const collector = summary(runs.collector.flatMap((run) => run.samples));
-const maxRss = (kind: Kind) => Math.max(...runs[kind].map((run) => run.rss)) / 2 ** 20;
-const failures = [...runs.baseline, ...runs.decode, ...runs.collector].reduce(
-  (sum, run) => sum + run.non2xx + run.errors,
-  0,
-);
-const ratio = collector.hz / baseline.hz;
-const cpu = (kind: Kind) =>
-  runs[kind].reduce((sum, run) => sum + run.cpuPerRequest, 0) / runs[kind].length;
-// Each round measures both servers back to back: its own ratio shows how much the machine moved.
-const roundRatios = runs.collector.map(
-  (run, round) => run.samples[0]! / runs.baseline[round]!.samples[0]!,
-);
-const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const notes = [
-  `Ratio ${percent(ratio)} (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s; per round ${roundRatios.map(percent).join(', ')} (median ${percent(median(roundRatios))}).`,
-  `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
-  `A bare server that also runs decodeEventQuery after the answers of each event-loop turn (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
-  `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs. Per CPU-second the collector serves ${percent(cpu('baseline') / cpu('collector'))} of the bare server's requests: the throughput ratio tends to that whenever the server's CPU, not the load generator, limits the rate (as it does for the bare server on a quiet machine).`,
-  `Peak RSS: collector ${maxRss('collector').toFixed(1)} MiB (duplicate memory of 1,000,000 slots = 8 MB included), baseline ${maxRss('baseline').toFixed(1)} MiB.`,
-  `Non-2xx answers and socket errors across all runs: ${failures}. Load average (1 min) ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after, on ${availableParallelism()} cores.`,
-];
-for (const note of notes) console.log(note);
+const notes: string[] = [];
+const throughput = ROUNDS > 0 ? await serverRounds() : undefined;
+
+/** The alternating rounds of the three servers under autocannon. */
+async function serverRounds(): Promise<
+  Record<'baseline' | 'decodeFloor' | 'collector', { hz: number; rme: number }>
+> {
+  const loadBefore = loadavg()[0]!;
+  const runs: Record<Kind, Run[]> = { baseline: [], decode: [], collector: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order: Kind[] =
+      round % 2 === 0 ? ['baseline', 'decode', 'collector'] : ['collector', 'decode', 'baseline'];
+    for (const kind of order) {
+      const run = await measure(kind);
+      runs[kind].push(run);
+      console.log(
+        `round ${round + 1} ${kind}: ${Math.round(run.samples[0]!)} req/s, ${run.cpuPerRequest.toFixed(1)} µs CPU/request, RSS ${(run.rss / 2 ** 20).toFixed(1)} MiB`,
+      );
+    }
+  }
+
+  const baseline = summary(runs.baseline.flatMap((run) => run.samples));
+  const decodeFloor = summary(runs.decode.flatMap((run) => run.samples));
+  const collector = summary(runs.collector.flatMap((run) => run.samples));
+  const maxRss = (kind: Kind) => Math.max(...runs[kind].map((run) => run.rss)) / 2 ** 20;
+  const failures = [...runs.baseline, ...runs.decode, ...runs.collector].reduce(
+    (sum, run) => sum + run.non2xx + run.errors,
+    0,
+  );
+  const ratio = collector.hz / baseline.hz;
+  const cpu = (kind: Kind) =>
+    runs[kind].reduce((sum, run) => sum + run.cpuPerRequest, 0) / runs[kind].length;
+  // Each round measures both servers back to back: its own ratio shows how much the machine moved.
+  const roundRatios = runs.collector.map(
+    (run, round) => run.samples[0]! / runs.baseline[round]!.samples[0]!,
+  );
+  const percent = (value: number): string => `${(value * 100).toFixed(1)} %`;
+  notes.push(
+    `Ratio ${percent(ratio)} (target ≥ 80 %): collector ${Math.round(collector.hz)} req/s vs bare node:http ${Math.round(baseline.hz)} req/s; per round ${roundRatios.map(percent).join(', ')} (median ${percent(median(roundRatios))}).`,
+    `${ROUNDS} alternating rounds of ${SECONDS} s per server after a 1 s warm-up, autocannon with ${CONNECTIONS} keep-alive connections, a ${path.length}-byte pixel URL with browser headers; each server in its own process.`,
+    `A bare server that also runs decodeEventQuery after the answers of each event-loop turn (the floor for any collector built on @tributary/schema) reaches ${((decodeFloor.hz / baseline.hz) * 100).toFixed(1)} % (${Math.round(decodeFloor.hz)} req/s).`,
+    `Server CPU per request (user + system): collector ${cpu('collector').toFixed(1)} µs, bare + decode ${cpu('decode').toFixed(1)} µs, bare ${cpu('baseline').toFixed(1)} µs. Per CPU-second the collector serves ${percent(cpu('baseline') / cpu('collector'))} of the bare server's requests: the throughput ratio tends to that whenever the server's CPU, not the load generator, limits the rate (as it does for the bare server on a quiet machine).`,
+    `Peak RSS: collector ${maxRss('collector').toFixed(1)} MiB (duplicate memory of 1,000,000 slots = 8 MB included), baseline ${maxRss('baseline').toFixed(1)} MiB.`,
+    `Non-2xx answers and socket errors across all runs: ${failures}. Load average (1 min) ${loadBefore.toFixed(1)} before the run, ${loadavg()[0]!.toFixed(1)} after, on ${availableParallelism()} cores.`,
+  );
+  for (const note of notes) console.log(note);
+  return { baseline, decodeFloor, collector };
+}
 
 // The collector alone, in this process: CPU per pixel event of its node adapter without a socket
 // (the header record, the answer, full decode, verdicts, queue, a no-op consumer) against the
@@ -238,38 +248,43 @@ const coreNotes = [
 ];
 for (const note of coreNotes) console.log(note);
 
-const report = {
-  files: [
-    {
-      filepath: join(here, 'bench.ts'),
-      groups: [
-        {
-          fullName: 'collector > pixel GET throughput (node:http adapter, no-op consumer)',
-          benchmarks: [
-            { name: 'baseline: bare node:http answering the GIF', ...baseline },
-            {
-              name: 'bare node:http + decodeEventQuery after the answers of each turn',
-              ...decodeFloor,
-            },
-            { name: 'collector: createCollector().node', ...collector },
-          ],
-          notes,
-        },
-        {
-          fullName: 'collector > core CPU per pixel event (in-process, built package)',
-          benchmarks: [
-            { name: 'baseline: decodeEventQuery alone', ...decodeOnly },
-            {
-              name: 'collector.node without the socket: answer, decode, verdicts, queue, consumer',
-              ...handleAll,
-            },
-          ],
-          notes: coreNotes,
-        },
-      ],
-    },
-  ],
-};
-mkdirSync(join(root, 'tmp', 'bench'), { recursive: true });
-writeFileSync(join(root, 'tmp', 'bench', 'collector.json'), JSON.stringify(report, null, 2) + '\n');
-console.log('wrote tmp/bench/collector.json');
+if (throughput !== undefined) {
+  const report = {
+    files: [
+      {
+        filepath: join(here, 'bench.ts'),
+        groups: [
+          {
+            fullName: 'collector > pixel GET throughput (node:http adapter, no-op consumer)',
+            benchmarks: [
+              { name: 'baseline: bare node:http answering the GIF', ...throughput.baseline },
+              {
+                name: 'bare node:http + decodeEventQuery after the answers of each turn',
+                ...throughput.decodeFloor,
+              },
+              { name: 'collector: createCollector().node', ...throughput.collector },
+            ],
+            notes,
+          },
+          {
+            fullName: 'collector > core CPU per pixel event (in-process, built package)',
+            benchmarks: [
+              { name: 'baseline: decodeEventQuery alone', ...decodeOnly },
+              {
+                name: 'collector.node without the socket: answer, decode, verdicts, queue, consumer',
+                ...handleAll,
+              },
+            ],
+            notes: coreNotes,
+          },
+        ],
+      },
+    ],
+  };
+  mkdirSync(join(root, 'tmp', 'bench'), { recursive: true });
+  writeFileSync(
+    join(root, 'tmp', 'bench', 'collector.json'),
+    JSON.stringify(report, null, 2) + '\n',
+  );
+  console.log('wrote tmp/bench/collector.json');
+}
