@@ -21,6 +21,12 @@ export {
 } from './create-collector';
 export type { FetchConnectionInfo, FetchHandler } from './fetch-handler';
 export {
+  createGracefulShutdown,
+  type GracefulShutdown,
+  type GracefulShutdownOptions,
+  type GracefulShutdownResult,
+} from './graceful-shutdown';
+export {
   LATENCY_BUCKETS,
   type CollectorMetrics,
   type DropReason,
