@@ -15,6 +15,16 @@ export interface ServiceNeed {
 
 const noticed = new Set<string>();
 
+function describeMissing(missing: readonly ServiceNeed[]): string {
+  return missing.map((need) => `${need.name} (start: ${need.start})`).join('; ');
+}
+
+function notice(line: string): void {
+  if (noticed.has(line)) return;
+  noticed.add(line);
+  process.stderr.write(line + '\n');
+}
+
 /**
  * `describe` for a suite that needs real services. With all of them there it is a plain suite.
  * Under `CI=true` a missing service fails the suite (one failing test that says what is missing).
@@ -32,7 +42,7 @@ export function describeWithServices(
     describe(name, options ?? {}, body);
     return;
   }
-  const what = missing.map((need) => `${need.name} (start: ${need.start})`).join('; ');
+  const what = describeMissing(missing);
   if (inCi) {
     describe(name, () => {
       it('has its services', () => {
@@ -41,10 +51,29 @@ export function describeWithServices(
     });
     return;
   }
-  const line = `[tributary] skipped "${name}": missing ${what}`;
-  if (!noticed.has(line)) {
-    noticed.add(line);
-    process.stderr.write(line + '\n');
-  }
+  notice(`[tributary] skipped "${name}": missing ${what}`);
   describe.skip(name, body);
+}
+
+/** `it` for one test that needs real services beyond its suite's: the same rules as {@link describeWithServices}. */
+export function itWithServices(
+  needs: readonly ServiceNeed[],
+  name: string,
+  body: () => Promise<void> | void,
+  timeout?: number,
+): void {
+  const missing = needs.filter((need) => !need.available);
+  if (missing.length === 0) {
+    it(name, body, timeout);
+    return;
+  }
+  const what = describeMissing(missing);
+  if (inCi) {
+    it(name, () => {
+      throw new Error(`missing under CI=true: ${what}; .ci/run must start it`);
+    });
+    return;
+  }
+  notice(`[tributary] skipped "${name}": missing ${what}`);
+  it.skip(name, body);
 }

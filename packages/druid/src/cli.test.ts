@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tributaryEventRecord } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
 import { createSupervisorSpec, runCli, type CliOptions, type FetchFunction } from './index';
@@ -177,5 +180,22 @@ describe('tributary-druid', () => {
     });
     expect(await down.run()).toBe(1);
     expect(down.err.join('')).toContain('Druid is not reachable');
+  });
+});
+
+describe('the tributary-druid bin', () => {
+  it('is a committed launcher, so installs link it before the build, and runs the built CLI', () => {
+    const manifest = JSON.parse(
+      readFileSync(new URL('../package.json', import.meta.url), 'utf8'),
+    ) as { bin: Record<string, string> };
+    const launcher = fileURLToPath(
+      new URL(`../${manifest.bin['tributary-druid']}`, import.meta.url),
+    );
+    expect(launcher.endsWith('/bin/tributary-druid.js')).toBe(true);
+    // The test command builds before it tests; dist/bin.js is the CLI the launcher starts.
+    const run = spawnSync(process.execPath, [launcher, '--help'], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('tributary-druid spec');
   });
 });
