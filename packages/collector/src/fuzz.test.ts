@@ -128,7 +128,7 @@ describe('fuzzing the core', () => {
     );
     await collector.close();
     expectBalanced(collector, count);
-  });
+  }, 120_000);
 });
 
 describe('fuzzing over real HTTP', () => {
@@ -174,5 +174,6 @@ describe('fuzzing over real HTTP', () => {
     );
     await collector.close();
     expectBalanced(collector, count);
-  });
+    // 300 requests over sockets: the default 5 s is too short on a loaded machine.
+  }, 120_000);
 });

@@ -1,0 +1,95 @@
+import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX } from '@tributary/schema/protocol';
+import type { BodyFailure, CollectorResponse } from '../collector-request';
+import { countResponse, type MetricsState, type RejectReason } from '../metrics';
+import { constantResponse } from './constant-response';
+import { rejectStatus } from './status';
+
+const GIF = Uint8Array.from(TRANSPARENT_GIF_HEX.match(/../g) ?? [], (byte) => parseInt(byte, 16));
+
+const NO_CACHE = {
+  'cache-control': 'private, no-cache, proxy-revalidate',
+  pragma: 'no-cache',
+  expires: 'Fri, 14 Apr 1995 11:30:00 GMT',
+};
+
+/** The pixel's answer: Divolte's GIF with its sentinel ETag. */
+export const PIXEL_OK: CollectorResponse = constantResponse({
+  status: 200,
+  headers: {
+    'content-type': 'image/gif',
+    'content-length': String(GIF.length),
+    etag: SENTINEL_ETAG,
+    ...NO_CACHE,
+  },
+  body: GIF,
+});
+
+/** The pixel's answer to a browser revalidating the sentinel ETag. */
+export const PIXEL_NOT_MODIFIED: CollectorResponse = constantResponse({
+  status: 304,
+  headers: { etag: SENTINEL_ETAG, ...NO_CACHE },
+  body: undefined,
+});
+
+/** Every answer the core gives goes through these, so every one is counted by status. */
+export interface Responses {
+  /** Counts an answer and returns it. */
+  readonly respond: (response: CollectorResponse) => CollectorResponse;
+  /** A counted 4xx or 503 with its reason, as JSON. */
+  readonly reject: (
+    reason: RejectReason,
+    message: string,
+    headers?: Readonly<Record<string, string>>,
+  ) => CollectorResponse;
+  /** A counted 405 with `Allow`. */
+  readonly methodNotAllowed: (allow: string) => CollectorResponse;
+  /** The rejection for a body the adapter could not deliver. */
+  readonly bodyFailure: (reason: BodyFailure, limit: number) => CollectorResponse;
+}
+
+/** The core's answers, counted in `state`; 503s carry `Retry-After: retryAfter`. */
+export function createResponses(state: MetricsState, retryAfter: string): Responses {
+  const respond = (response: CollectorResponse): CollectorResponse => {
+    countResponse(state, response.status);
+    return response;
+  };
+
+  const reject = (
+    reason: RejectReason,
+    message: string,
+    headers?: Readonly<Record<string, string>>,
+  ): CollectorResponse => {
+    state.rejected[reason]++;
+    const status = rejectStatus(reason);
+    const extra: Record<string, string> = status === 503 ? { 'retry-after': retryAfter } : {};
+    if (reason === 'body_too_large' || reason === 'closing') extra.connection = 'close';
+    return respond({
+      status,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'cache-control': 'no-store',
+        ...extra,
+        ...headers,
+      },
+      body: JSON.stringify({ reason, message }),
+    });
+  };
+
+  return {
+    respond,
+    reject,
+    methodNotAllowed: (allow) => reject('method_not_allowed', `Use ${allow}.`, { allow }),
+    bodyFailure: (reason, limit) =>
+      reject(
+        reason,
+        reason === 'body_too_large'
+          ? `The body is larger than ${limit} bytes.`
+          : reason === 'content_length_mismatch'
+            ? 'The body length differs from Content-Length.'
+            : 'The body could not be read.',
+      ),
+  };
+}
+
+/** A 204 without headers; the batch adds its CORS headers to a copy. */
+export const NO_CONTENT: CollectorResponse = { status: 204, headers: {}, body: undefined };
