@@ -4,7 +4,7 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSink } from './index';
-import { scanContainer } from './internal/container';
+import { scanContainer } from './internal/container-scan';
 import {
   createTempDirs,
   divolteEventRecord,

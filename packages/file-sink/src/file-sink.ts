@@ -18,10 +18,10 @@ import {
   createRecordType,
   encodeHeader,
   encodeVarLong,
-  scanContainer,
   SYNC_SIZE,
   type AvroCodec,
 } from './internal/container';
+import { scanContainer } from './internal/container-scan';
 import {
   formatFileName,
   isSafeNamePart,

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AvroRecordSchema } from '@tributary/schema';
 import { createFileSink } from './index';
+import { describeWithServices } from '../../../test/services.ts';
 import {
   createTempDirs,
   divolteBatch,
@@ -114,17 +115,13 @@ describe('round trip through avsc (fast-check)', () => {
   });
 });
 
-const available = hasReferenceReader();
-const inCi = process.env.CI === 'true';
+const fastavro = {
+  name: 'Python with fastavro',
+  available: hasReferenceReader(),
+  start: REFERENCE_READER_INSTALL,
+};
 
-describe.skipIf(!available && !inCi)('read back by the reference implementation (fastavro)', () => {
-  it('is installed', () => {
-    // Under CI=true a missing reader fails here instead of skipping the suite.
-    expect(available, `fastavro is missing; install it with: ${REFERENCE_READER_INSTALL}`).toBe(
-      true,
-    );
-  });
-
+describeWithServices([fastavro], 'read back by the reference implementation (fastavro)', () => {
   it.each(['null', 'deflate'] as const)(
     'reads arbitrary records of every Avro type, across blocks and files (%s)',
     async (codec) => {

@@ -1,4 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
 // Reads Avro container files with fastavro, a reference implementation that shares no code
 // with avsc, and returns their records as JSON (bytes as base64, non-finite floats as strings).
@@ -28,25 +29,39 @@ for path in sys.argv[1:]:
 print(json.dumps(out))
 `;
 
+const repoRoot = join(import.meta.dirname, '..', '..', '..');
+const FASTAVRO_SCRIPT = join(repoRoot, 'infra', 'tools', 'fastavro.sh');
+
+/** How a developer gets the reference reader. */
+export const REFERENCE_READER_INSTALL = 'infra/tools/fastavro.sh python';
+
 /**
- * The Python that runs fastavro: `TRIBUTARY_PYTHON` when set (.ci/run sets it to the interpreter
- * it installed fastavro into, because `npx` puts Node's directory, and so the system Python, first
- * on PATH), else `python3`.
+ * Finds a Python that can `import fastavro` (`TRIBUTARY_PYTHON`, `python3` on PATH, the usual
+ * system paths, then the project venv under `.infra-cache/python/venv`) and, when none has it,
+ * installs the pinned fastavro into that venv. `npx` puts Node's own directory first on PATH,
+ * where another python3 may hide the one with fastavro; the script tries them all. Returns
+ * undefined when no Python can be found or set up (no python3, no PyPI).
  */
-const PYTHON = process.env.TRIBUTARY_PYTHON ?? 'python3';
-
-/** The exact CI line that installs the reference reader. */
-export const REFERENCE_READER_INSTALL =
-  'python3 -m pip install --disable-pip-version-check fastavro (and TRIBUTARY_PYTHON=<that python3>)';
-
-/** Whether python3 with fastavro is available. */
-export function hasReferenceReader(): boolean {
+function findPython(): string | undefined {
   try {
-    execFileSync(PYTHON, ['-c', 'import fastavro'], { stdio: 'ignore' });
-    return true;
+    const out = execFileSync('bash', [FASTAVRO_SCRIPT, 'python'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    return out.trim() || undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+let python: string | undefined | null = null;
+const referencePython = (): string | undefined =>
+  python === null ? (python = findPython()) : python;
+
+/** Whether a Python with fastavro is available (set up on first use). */
+export function hasReferenceReader(): boolean {
+  return referencePython() !== undefined;
 }
 
 /** One file as fastavro read it. */
@@ -59,8 +74,13 @@ export interface ReferenceFile {
 /** Reads files with fastavro; rejects if fastavro cannot read any of them. */
 export function readWithReference(paths: readonly string[]): Promise<ReferenceFile[]> {
   return new Promise((resolve, reject) => {
+    const python = referencePython();
+    if (python === undefined) {
+      reject(new Error(`fastavro is missing; run ${REFERENCE_READER_INSTALL}`));
+      return;
+    }
     execFile(
-      PYTHON,
+      python,
       ['-c', SCRIPT, ...paths],
       { maxBuffer: 512 * 1024 * 1024 },
       (error, stdout, stderr) => {
@@ -82,4 +102,54 @@ export function asReferenceJson(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asReferenceJson(v)]));
   }
   return value;
+}
+
+// Reads each file on its own and reports per file, so one unreadable file does not hide the rest.
+const CHECK_SCRIPT = String.raw`
+import json, sys
+import fastavro
+
+out = []
+for path in sys.argv[1:]:
+    n = 0
+    try:
+        with open(path, 'rb') as f:
+            for _ in fastavro.reader(f):
+                n += 1
+        out.append({'path': path, 'ok': True, 'records': n})
+    except Exception as e:
+        out.append({'path': path, 'ok': False, 'records': n, 'error': type(e).__name__ + ': ' + str(e)})
+print(json.dumps(out))
+`;
+
+/** How fastavro fared with one file: read completely, or failed after `records`. */
+export interface ReferenceCheck {
+  readonly path: string;
+  readonly ok: boolean;
+  readonly records: number;
+  readonly error?: string;
+}
+
+/** Reads every file completely with fastavro and reports per file (in one Python process). */
+export function checkWithReference(paths: readonly string[]): Promise<ReferenceCheck[]> {
+  return new Promise((resolve, reject) => {
+    const python = referencePython();
+    if (python === undefined) {
+      reject(new Error(`fastavro is missing; run ${REFERENCE_READER_INSTALL}`));
+      return;
+    }
+    if (paths.length === 0) {
+      resolve([]);
+      return;
+    }
+    execFile(
+      python,
+      ['-c', CHECK_SCRIPT, ...paths],
+      { maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`fastavro failed: ${stderr}`, { cause: error }));
+        else resolve(JSON.parse(stdout) as ReferenceCheck[]);
+      },
+    );
+  });
 }

@@ -4,7 +4,7 @@ import avro from 'avsc';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSink } from '../index';
-import { scanContainer, type ReadableHandle } from './container';
+import { scanContainer, type ReadableHandle } from './container-scan';
 import {
   createTempDirs,
   divolteBatch,
@@ -85,6 +85,7 @@ describe('scanContainer', () => {
         }
       }
     },
+    30_000,
   );
 
   it('never throws on arbitrary bytes, and ignores garbage after the last block', async () => {
