@@ -11,16 +11,16 @@ import {
   consumeWithKcat,
   createKafka,
   createTopic,
-  describeWith,
   kafkaManaged,
   kafkaSh,
-  kafkaUp,
+  kafkaService,
   crashKafkaSh,
   crashPort,
-  registryUp,
+  registryService,
   registryUrl,
   type Consumed,
 } from '../test/kafka-env';
+import { describeWithServices } from '../../../test/services';
 
 // Bounded, but a loaded 2-core machine needs room: consumer groups join, the broker restarts.
 vi.setConfig({ testTimeout: 90_000, hookTimeout: 60_000 });
@@ -67,7 +67,7 @@ function expectDelivered(
   return { duplicates };
 }
 
-describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
+describeWithServices([kafkaService], 'kafka-sink on a real broker', () => {
   it('delivers naked Avro with key = party id and timestamp; kafkajs and kcat read back the same records', async () => {
     const topic = await createTopic(kafka, 'naked');
     const sink = createKafkaSink({ kafka, topic, schema: testRecord });
@@ -211,9 +211,8 @@ describeWith('a Kafka broker', kafkaUp, 'kafka-sink on a real broker', () => {
   });
 });
 
-describeWith(
-  'a schema registry',
-  kafkaUp && registryUp,
+describeWithServices(
+  [kafkaService, registryService],
   'kafka-sink with a Confluent-compatible registry',
   () => {
     it('registers the schema, frames values with the id the registry gave, and the registry serves the schema back', async () => {
@@ -251,9 +250,13 @@ describeWith(
 
 // On its own broker (started here with infra/kafka/kafka.sh, stopped at the end), so killing it
 // does not disturb other suites that use the main broker at the same time.
-describeWith(
-  'a Kafka broker (the crash test starts its own with infra/kafka/kafka.sh)',
-  kafkaUp,
+describeWithServices(
+  [
+    {
+      ...kafkaService,
+      name: `${kafkaService.name} (the crash test starts its own on ${crashPort})`,
+    },
+  ],
   'kafka-sink when the broker crashes',
   () => {
     beforeAll(async () => {
@@ -263,15 +266,16 @@ describeWith(
       await crashKafkaSh('stop');
     }, 60_000);
 
-    it('kill -9 of the broker mid-stream, then a restart: every accepted record arrives (duplicates counted)', async () => {
+    it('kill -9 of the broker mid-stream: spooling starts within spool.afterMs (+1 s) of the first failed send, write() never pauses longer, and after a restart every accepted record arrives', async () => {
+      const afterMs = 2000;
       const crashBrokers = [`127.0.0.1:${crashPort}`];
+      // kafkajs's own defaults (connection timeout 1 s, request timeout 30 s, 5 retries from
+      // 300 ms): one kafkajs attempt against a dead broker then lasts 9-21 s, far past afterMs,
+      // which is what the sink's deadline must not wait for.
       const crashKafka = new Kafka({
         clientId: 'crash',
         brokers: crashBrokers,
         logLevel: logLevel.NOTHING,
-        connectionTimeout: 500,
-        requestTimeout: 3000,
-        retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
       });
       const topic = await createTopic(crashKafka, 'broker-crash');
       const directory = join(spoolRoot, 'crash');
@@ -279,52 +283,90 @@ describeWith(
         kafka: crashKafka,
         topic,
         schema: testRecord,
-        spool: { directory, afterMs: 1500 },
-        retry: { initialMs: 100, maxMs: 500, kafkaRetries: 1 },
-        maxBufferedRecords: 5000,
+        spool: { directory, afterMs },
       });
       const accepted: number[] = [];
       let next = 0;
-      const control = { writing: true };
-      // A steady stream: 100 records every 20 ms, for the whole test.
+      const control = { writing: true, killedAt: Infinity, deadAt: Infinity };
+      let longestPause = 0;
+      let longestPauseBeforeKill = 0;
+      // A steady stream: 100 records every 20 ms, for the whole test; every write() timed.
       const writer = (async () => {
         while (control.writing) {
+          const began = Date.now();
           await sink.write(makeRecords(next, 100));
+          const ended = Date.now();
+          const pause = ended - began;
+          // A write that was still pending at the kill counts as paused by it.
+          if (ended >= control.killedAt) longestPause = Math.max(longestPause, pause);
+          else longestPauseBeforeKill = Math.max(longestPauseBeforeKill, pause);
           for (let i = next; i < next + 100; i++) accepted.push(i);
           next += 100;
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
-      const until = async (condition: () => boolean, ms: number) => {
+      const until = async (condition: () => boolean, ms: number, every = 50) => {
         const deadline = Date.now() + ms;
         while (!condition() && Date.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          await new Promise((resolve) => setTimeout(resolve, every));
       };
+      let spoolingSeenAt = Infinity;
+      let atSpooling: ReturnType<typeof sink.metrics> | undefined;
       try {
         await until(() => sink.metrics().sent >= 3000, 30_000);
         expect(sink.metrics().sent).toBeGreaterThanOrEqual(3000);
+        control.killedAt = Date.now();
         await crashKafkaSh('kill');
-        // The broker stays dead past spool.afterMs: records buffer, then spill to disk.
-        await until(() => sink.metrics().spooled > 0, 20_000);
-        await new Promise((resolve) => setTimeout(resolve, 1000));
+        // The script has returned: the broker is dead by now (it died somewhere in between).
+        control.deadAt = Date.now();
+        // Watched every 10 ms by the test itself, not taken from the sink's word.
+        await until(
+          () => {
+            const metrics = sink.metrics();
+            if (metrics.state !== 'spooling') return false;
+            spoolingSeenAt = Date.now();
+            atSpooling = metrics;
+            return true;
+          },
+          60_000,
+          10,
+        );
+        // The broker stays dead a little longer: writes go to the spool meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 1500));
       } finally {
         await crashKafkaSh('start');
       }
-      await until(() => sink.metrics().state === 'online', 30_000);
+      await until(() => sink.metrics().state === 'online', 90_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       control.writing = false;
       await writer;
       await sink.close();
       const metrics = sink.metrics();
-      expect(metrics.spooled).toBeGreaterThan(0);
-      expect(metrics.replayed).toBe(metrics.spooled);
       const consumed = await consumeWithKcat(topic, crashBrokers);
       const { duplicates } = expectDelivered(consumed, accepted);
+      const failingSince = atSpooling?.failingSince ?? NaN;
       console.info(
-        `broker crash: ${accepted.length} accepted, ${consumed.length} consumed, ${duplicates} duplicates; ` +
-          `sent ${metrics.sent}, spooled ${metrics.spooled}, replayed ${metrics.replayed}, retried ${metrics.retried}, failed ${metrics.failed}`,
+        `broker crash (afterMs ${afterMs}): spooling seen ${spoolingSeenAt - control.killedAt} ms after the kill began ` +
+          `(${spoolingSeenAt - control.deadAt} ms after kill -9 returned), ` +
+          `${spoolingSeenAt - failingSince} ms after the first failed send (failingSince is ${failingSince - control.killedAt} ms after the kill); ` +
+          `longest write() pause ${longestPause} ms after the kill, ${longestPauseBeforeKill} ms before; ` +
+          `${accepted.length} accepted, ${consumed.length} consumed, ${duplicates} duplicates; sent ${metrics.sent}, ` +
+          `spooled ${metrics.spooled}, replayed ${metrics.replayed}, acknowledged late ${metrics.acknowledgedLate}, ` +
+          `retried ${metrics.retried}, failed ${metrics.failed}`,
       );
+      // The issue's deadline: spooling within afterMs + 1 s of the first failure the sink saw,
+      // and so of the broker's death, whatever kafkajs is still doing; writers never wait longer.
+      expect(atSpooling?.state).toBe('spooling');
+      expect(failingSince).toBeGreaterThanOrEqual(control.killedAt - 1000);
+      expect(spoolingSeenAt - failingSince).toBeLessThanOrEqual(afterMs + 1000);
+      expect(spoolingSeenAt - control.deadAt).toBeLessThanOrEqual(afterMs + 1000);
+      // And not before: afterMs is how long the sink keeps trying (timers may round by a few ms).
+      expect(atSpooling!.spoolingSince! - failingSince).toBeGreaterThanOrEqual(afterMs - 10);
+      expect(longestPause).toBeLessThanOrEqual(afterMs + 1000);
+      // None lost: every spooled record was replayed or acknowledged by the abandoned attempt.
+      expect(metrics.spooled).toBeGreaterThan(0);
+      expect(metrics.replayed + metrics.acknowledgedLate).toBe(metrics.spooled);
       expect(consumed.length).toBe(accepted.length + duplicates);
-    }, 120_000);
+    }, 180_000);
   },
 );

@@ -170,6 +170,66 @@ describe('createKafkaSink', () => {
     expect(await readdir(directory)).toEqual([]);
   });
 
+  it('spools at spool.afterMs while a send hangs inside the client, releasing blocked writers; a late acknowledgement is not replayed', async () => {
+    const { kafka, delivered, state } = fakeKafka();
+    let release!: () => void;
+    state.hold = new Promise((resolve) => (release = resolve));
+    const s = sink(kafka, {
+      spool: { directory, afterMs: 40 },
+      maxBufferedRecords: 50,
+      batchSize: 50,
+    });
+    const startedAt = Date.now();
+    await s.write(makeRecords(0, 50)); // taken by the sender, whose send never returns
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.write(makeRecords(50, 50)); // fills the buffer
+    // Waits for room: only the deadline can free it, since the send is still held.
+    await s.write(makeRecords(100, 10));
+    await s.flush();
+    const spooling = s.metrics();
+    expect(spooling).toMatchObject({ state: 'spooling', spooled: 110, sent: 0, buffered: 0 });
+    expect(spooling.failingSince).toBeGreaterThanOrEqual(startedAt);
+    expect(spooling.spoolingSince! - spooling.failingSince!).toBeGreaterThanOrEqual(40 - 5);
+    expect(state.sends).toBe(1);
+    // kafkajs's attempt comes back acknowledged: its 50 records head the spool and are skipped.
+    state.hold = null;
+    release();
+    for (let i = 0; i < 200 && s.metrics().state !== 'online'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.write(makeRecords(110, 5));
+    await s.close();
+    expect(sequences(delivered)).toEqual(range(0, 115));
+    expect(s.metrics()).toMatchObject({
+      acknowledgedLate: 50,
+      replayed: 60,
+      sent: 5,
+      failingSince: null,
+      spoolingSince: null,
+    });
+  });
+
+  it('replays a batch spooled at the deadline when the attempt kafkajs was still running fails after all', async () => {
+    const { kafka, delivered, state } = fakeKafka();
+    let release!: () => void;
+    state.hold = new Promise((resolve) => (release = resolve));
+    const s = sink(kafka, { spool: { directory, afterMs: 30 } });
+    await s.write(makeRecords(0, 20));
+    await s.flush();
+    expect(s.metrics()).toMatchObject({ state: 'spooling', spooled: 20 });
+    await s.write(makeRecords(20, 10));
+    state.down = true;
+    state.hold = null;
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(s.metrics().failed).toBeGreaterThanOrEqual(20);
+    state.down = false;
+    for (let i = 0; i < 200 && s.metrics().state !== 'online'; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    await s.close();
+    expect(sequences(delivered)).toEqual(range(0, 30));
+    expect(s.metrics()).toMatchObject({ acknowledgedLate: 0, replayed: 30, sent: 0 });
+  });
+
   it('close() with the broker down spools what is left, and a later sink delivers it', async () => {
     const down = fakeKafka();
     down.state.down = true;

@@ -13,6 +13,7 @@ import { KafkaSinkError } from './kafka-sink-error';
 import { registerSchema, type FetchLike } from './register-schema';
 import { LatencyRecorder, type LatencySummary } from './internal/latency';
 import { Spool, type EncodedRecord, type SpoolChunk } from './internal/spool';
+import { createSpoolDeadline } from './internal/spool-deadline';
 
 /**
  * The value framing: `naked` Avro (Divolte's default), Confluent framing with a fixed schema id
@@ -45,7 +46,12 @@ export interface KafkaSinkSpoolOptions {
   /** A directory on local disk owned by this sink (created if missing). What an earlier run left there is replayed first. */
   readonly directory: string;
   /**
-   * Spool instead of retrying once the oldest unsent batch has failed for this long.
+   * Spool once the oldest unacknowledged batch has gone this long without an acknowledgement,
+   * counted from its first send attempt. The sink keeps its own timer: it spools on time even
+   * while a kafkajs attempt is still retrying inside the client (an attempt against a dead broker
+   * lasts 9-21 s with kafkajs's default `retry`, `connectionTimeout` and `requestTimeout`). The
+   * batch goes to the spool with the rest of the buffer; should the attempt kafkajs was still
+   * running be acknowledged after all, replay skips those records (see `acknowledgedLate`).
    * @default 10000
    */
   readonly afterMs?: number;
@@ -165,9 +171,22 @@ export interface KafkaSinkMetrics {
   readonly replayed: number;
   /** Records waiting in the in-memory buffer or in flight. */
   readonly buffered: number;
+  /**
+   * Records spooled at the deadline whose send kafkajs was still running and that the broker then
+   * acknowledged after all: replay skips them. Every spooled record ends up replayed or here.
+   */
+  readonly acknowledgedLate: number;
   /** Bytes in the spool not yet replayed. */
   readonly spoolBytes: number;
   readonly state: KafkaSinkState;
+  /**
+   * When (epoch ms) the first send attempt of the failing batch began, the instant `spool.afterMs`
+   * counts from; set once an attempt fails or outlives the deadline, `null` again after an
+   * acknowledgement.
+   */
+  readonly failingSince: number | null;
+  /** When (epoch ms) the sink began spooling; `null` while online. */
+  readonly spoolingSince: number | null;
   /** Duration of successful produce requests. */
   readonly sendLatency: LatencySummary;
 }
@@ -244,6 +263,14 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   let producer: Producer | null = null;
   let producerConnected = false;
   let consecutiveFailures = 0;
+  let failingSince: number | null = null;
+  let spoolingSince: number | null = null;
+  // A send given up at the spool deadline while kafkajs still runs it: resolves to whether the
+  // broker acknowledged it after all. Replay waits for it, then skips the `abandonedAtHead` records
+  // it delivered (the batch spilled first into an empty spool, so they head it).
+  let abandoned: Promise<boolean> | null = null;
+  let abandonedAtHead = 0;
+  let skipAtHead = 0;
   let closing = false;
   let stopping = false;
   // A function, so checks after an await are not narrowed away by the compiler.
@@ -263,7 +290,14 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   let flushTarget = 0;
   const writesInProgress = new Set<Promise<void>>();
 
-  const counters = { sent: 0, retried: 0, failed: 0, spooled: 0, replayed: 0 };
+  const counters = {
+    sent: 0,
+    retried: 0,
+    failed: 0,
+    spooled: 0,
+    replayed: 0,
+    acknowledgedLate: 0,
+  };
   const latency = new LatencyRecorder();
   const wakeSender = createSignal();
   const roomFreed = createSignal();
@@ -295,6 +329,7 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
             bytes: spool.bytes,
           });
           state = 'spooling';
+          spoolingSince = Date.now();
         }
       }
       if (codec === null && settings.format.type === 'confluent' && 'registry' in settings.format) {
@@ -493,32 +528,47 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     });
   }
 
-  /** Sends one batch until it is acknowledged, or spools it (and the buffer) once retrying has lasted too long. */
+  /**
+   * Sends one batch until it is acknowledged, or spools it (and the buffer) once it has gone
+   * `spool.afterMs` without an acknowledgement, whether or not kafkajs's attempt has returned.
+   */
   async function deliver(batch: EncodedRecord[]): Promise<void> {
     inFlight = batch;
-    const firstAttempt = performance.now();
+    const firstAttemptAt = Date.now();
+    const deadline = createSpoolDeadline(spool === null ? Infinity : settings.spoolAfterMs);
     let attempt = 0;
-    for (;;) {
-      try {
-        await send(batch);
-        counters.sent += batch.length;
-        if (attempt > 0)
-          logger.info('kafka-sink: delivering again', {
-            records: batch.length,
-            attempts: attempt + 1,
-          });
-        consecutiveFailures = 0;
-        break;
-      } catch (error) {
-        await onFailure(error, batch.length, 'send');
+    try {
+      for (;;) {
+        const outcome = await deadline.settle(send(batch));
+        if (outcome.type === 'acknowledged') {
+          counters.sent += batch.length;
+          if (attempt > 0)
+            logger.info('kafka-sink: delivering again', {
+              records: batch.length,
+              attempts: attempt + 1,
+            });
+          consecutiveFailures = 0;
+          failingSince = null;
+          break;
+        }
+        failingSince ??= firstAttemptAt;
+        if (outcome.type === 'failed') await onFailure(outcome.error, batch.length, 'send');
+        else abandon(outcome.attempt, batch.length);
+        if (!deadline.expired) {
+          await deadline.sleep(backoff());
+          // The deadline cut the backoff short: its timer has nothing left to wake.
+          backoffTimer?.cancel();
+        }
+        if (deadline.expired) {
+          const atHead = await spill(batch);
+          if (outcome.type === 'overdue') abandonedAtHead = atHead ? batch.length : 0;
+          return;
+        }
+        attempt += 1;
+        counters.retried += batch.length;
       }
-      attempt += 1;
-      if (spool !== null && performance.now() - firstAttempt >= settings.spoolAfterMs) {
-        await spill(batch);
-        return;
-      }
-      await backoff();
-      counters.retried += batch.length;
+    } finally {
+      deadline.cancel();
     }
     inFlight = [];
     settled += batch.length;
@@ -526,9 +576,32 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     progress.notify();
   }
 
-  /** Moves the failed batch and everything buffered behind it to the spool, in order. */
-  async function spill(batch: EncodedRecord[]): Promise<void> {
+  /** Lets an attempt that outlived the deadline finish in the background, and records how. */
+  function abandon(attempt: Promise<void>, records: number): void {
+    abandoned = attempt.then(
+      () => {
+        logger.info(
+          'kafka-sink: a send given up at the spool deadline was acknowledged after all',
+          {
+            records,
+          },
+        );
+        return true;
+      },
+      async (error: unknown) => {
+        await onFailure(error, records, 'send given up at the spool deadline');
+        return false;
+      },
+    );
+  }
+
+  /**
+   * Moves the failed batch and everything buffered behind it to the spool, in order. Returns
+   * whether they were the spool's first records (its first append succeeded, before any writer's).
+   */
+  async function spill(batch: EncodedRecord[]): Promise<boolean> {
     state = 'spooling';
+    spoolingSince = Date.now();
     const rest = buffer.slice(head);
     buffer = [];
     head = 0;
@@ -537,7 +610,8 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     logger.warn('kafka-sink: the broker stays unreachable; spooling to disk', {
       records: records.length,
     });
-    for (;;) {
+    let atHead = true;
+    for (; ; atHead = false) {
       try {
         await appendToSpool(records);
         break;
@@ -552,6 +626,7 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
     // Writers waiting for room now go to the spool.
     roomFreed.notify();
     progress.notify();
+    return atHead;
   }
 
   /**
@@ -560,9 +635,17 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
    */
   async function replay(): Promise<boolean> {
     while (state === 'spooling') {
+      if (abandoned !== null) {
+        // One producer, one send at a time: the attempt kafkajs still runs goes first.
+        if (await abandoned) skipAtHead = abandonedAtHead;
+        abandoned = null;
+        abandonedAtHead = 0;
+      }
       let chunk: SpoolChunk | null;
       try {
-        chunk = await spool!.next(settings.batchSize);
+        chunk = await spool!.next(
+          skipAtHead > 0 ? Math.min(skipAtHead, settings.batchSize) : settings.batchSize,
+        );
       } catch (error) {
         // A disk error while reading: the data stays where it is; try again after a pause.
         logger.error('kafka-sink: reading the spool failed', { error: describeError(error) });
@@ -574,23 +657,34 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
       if (chunk === null && spool!.hasData) continue;
       if (chunk === null) {
         state = 'online';
+        spoolingSince = null;
+        skipAtHead = 0;
         logger.info('kafka-sink: spool replayed; back online');
         roomFreed.notify();
         return true;
       }
-      for (;;) {
-        try {
-          await send(chunk.records);
-          consecutiveFailures = 0;
-          break;
-        } catch (error) {
-          await onFailure(error, chunk.records.length, 'replay');
-          if (isClosing()) return false;
-          await backoff();
-          if (isClosing()) return false;
+      if (skipAtHead > 0) {
+        // Delivered by the attempt given up at the deadline: mark them, do not send them again.
+        skipAtHead -= chunk.records.length;
+        counters.acknowledgedLate += chunk.records.length;
+      } else {
+        for (;;) {
+          const attemptAt = Date.now();
+          try {
+            await send(chunk.records);
+            consecutiveFailures = 0;
+            failingSince = null;
+            break;
+          } catch (error) {
+            failingSince ??= attemptAt;
+            await onFailure(error, chunk.records.length, 'replay');
+            if (isClosing()) return false;
+            await backoff();
+            if (isClosing()) return false;
+          }
         }
+        counters.replayed += chunk.records.length;
       }
-      counters.replayed += chunk.records.length;
       try {
         await chunk.commit();
       } catch (error) {
@@ -662,6 +756,8 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
       buffered: bufferedCount() + inFlight.length,
       spoolBytes: spool?.bytes ?? 0,
       state,
+      failingSince,
+      spoolingSince,
       sendLatency: latency.summary(),
     };
   }

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Kafka, logLevel, type ITopicConfig } from 'kafkajs';
-import { describe, it } from 'vitest';
+import type { ServiceNeed } from '../../../test/services';
 
 const run = promisify(execFile);
 
@@ -14,7 +14,6 @@ export const brokers = (process.env.TRIBUTARY_KAFKA_BROKERS ?? '127.0.0.1:9092')
 /** The Confluent-compatible API, `TRIBUTARY_REGISTRY_URL` or what `infra/registry/registry.sh start` serves. */
 export const registryUrl =
   process.env.TRIBUTARY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
-export const inCi = process.env.CI === 'true';
 
 export const kafkaScript = fileURLToPath(new URL('../../../infra/kafka/kafka.sh', import.meta.url));
 // kafka.sh manages one broker per port (and KAFKA_VERSION, when set, picks the release).
@@ -50,23 +49,19 @@ export const kafkaManaged =
     () => false,
   ));
 
-/**
- * `describe` for a suite that needs a real service: under CI=true a missing service fails the
- * suite; locally, without CI, the suite is skipped while the service is down.
- */
-export function describeWith(service: string, up: boolean, name: string, body: () => void): void {
-  if (up) {
-    describe(name, body);
-  } else if (inCi) {
-    describe(name, () => {
-      it(`needs ${service}`, () => {
-        throw new Error(`${service} is not reachable; CI must start it (see infra/README.md)`);
-      });
-    });
-  } else {
-    describe.skip(`${name} (${service} is down)`, body);
-  }
-}
+/** The main broker, as `describeWithServices` (test/services.ts at the repo root) takes it. */
+export const kafkaService: ServiceNeed = {
+  name: `Kafka at ${brokers.join(',')}`,
+  available: kafkaUp,
+  start: 'infra/kafka/kafka.sh start',
+};
+
+/** The Confluent-compatible registry. */
+export const registryService: ServiceNeed = {
+  name: `a schema registry at ${registryUrl}`,
+  available: registryUp,
+  start: 'infra/registry/registry.sh start',
+};
 
 export function createKafka(clientId: string): Kafka {
   return new Kafka({
