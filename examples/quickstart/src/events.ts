@@ -10,6 +10,8 @@ export const shopEvents = defineEvents({
   }),
   search: z.object({ query: z.string().max(200) }),
   signup: z.object({ plan: z.enum(['newsletter', 'trial']) }),
+  // The drop-in tag's data-outbound feature: a click on a link to another host.
+  outboundLink: z.object({ href: z.url({ protocol: /^https?$/ }).max(2000) }),
 });
 
 export type ShopEvents = InferEvents<typeof shopEvents>;

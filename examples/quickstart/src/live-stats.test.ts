@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TributaryEventRecord } from '@tributary/schema';
-import { createLiveStats } from './live-stats';
+import { createLiveStats, OTHER } from './live-stats';
 import { sitePath } from './quickstart';
 
 const base = {
@@ -11,7 +11,7 @@ const base = {
 };
 
 describe('live stats', () => {
-  it('counts per minute within the window and ranks pages, browsers and referrers', () => {
+  it('counts the last minutes: events per minute and type, page views by page, browser, referrer', () => {
     let now = Date.UTC(2026, 10, 28, 12, 0, 30);
     const stats = createLiveStats({ clock: () => now, windowMinutes: 3 });
     const add = (fields: Partial<TributaryEventRecord>): void => {
@@ -27,7 +27,12 @@ describe('live stats', () => {
     now += 60_000;
     add({});
     const snapshot = stats.snapshot();
-    expect(snapshot.total).toBe(4);
+    expect(snapshot).toMatchObject({
+      total: 4,
+      windowMinutes: 3,
+      inWindow: 4,
+      pageViewsInWindow: 3,
+    });
     expect(snapshot.perMinute.map((m) => m.count)).toEqual([0, 3, 1]);
     expect(snapshot.topPages).toEqual([
       ['/a', 2],
@@ -45,9 +50,45 @@ describe('live stats', () => {
       ['pageView', 3],
       ['addToCart', 1],
     ]);
+
+    // Two minutes later the first minute left the window: its page views leave the tables too.
+    now += 2 * 60_000;
+    add({ location: 'https://shop.example/c' });
+    const later = stats.snapshot();
+    expect(later.perMinute.map((m) => m.count)).toEqual([1, 0, 1]);
+    expect(later).toMatchObject({ total: 5, inWindow: 2, pageViewsInWindow: 2 });
+    expect(later.topPages).toEqual([
+      ['/a', 1],
+      ['/c', 1],
+    ]);
+    expect(later.eventTypes).toEqual([['pageView', 2]]);
+
     now += 10 * 60_000;
     add({});
+    expect(stats.snapshot()).toMatchObject({ total: 6, inWindow: 1 });
     expect(stats.snapshot().perMinute.map((m) => m.count)).toEqual([0, 0, 1]);
+  });
+
+  it('counts records outside the window in the total only', () => {
+    const now = Date.UTC(2026, 10, 28, 12, 0, 30);
+    const stats = createLiveStats({ clock: () => now, windowMinutes: 3 });
+    for (const timestamp of [now - 3 * 60_000, now + 60_000, now]) {
+      stats.add({ ...base, timestamp } as TributaryEventRecord);
+    }
+    expect(stats.snapshot()).toMatchObject({ total: 3, inWindow: 1, pageViewsInWindow: 1 });
+  });
+
+  it('bounds the distinct keys per minute: the rest count as (other)', () => {
+    const now = Date.UTC(2026, 10, 28, 12, 0, 30);
+    const stats = createLiveStats({ clock: () => now, maxKeysPerMinute: 2, topN: 5 });
+    for (const path of ['/a', '/b', '/c', '/d', '/a', '/a']) {
+      stats.add({ ...base, timestamp: now, location: `https://x${path}` } as TributaryEventRecord);
+    }
+    expect(stats.snapshot().topPages).toEqual([
+      ['/a', 3],
+      [OTHER, 2],
+      ['/b', 1],
+    ]);
   });
 });
 

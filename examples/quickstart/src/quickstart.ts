@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
-import { createCollector, type Collector } from '@tributary/collector';
+import type { Duplex } from 'node:stream';
+import {
+  createCollector,
+  createGracefulShutdown,
+  type Collector,
+  type GracefulShutdown,
+} from '@tributary/collector';
 import { createFileSink, type FileSink } from '@tributary/file-sink';
 import { createTributaryEventMapper, type RecordMapper } from '@tributary/mapping';
 import {
@@ -32,6 +38,18 @@ export interface QuickstartOptions {
   /** @default 1000 records or 1 s, whichever comes first */
   syncEveryRecords?: number;
   syncEveryMs?: number;
+  /**
+   * After `close()`, how long requests in flight may take before every connection left (half-sent
+   * requests, slow clients) is destroyed.
+   * @default 10_000
+   */
+  shutdownDeadlineMs?: number;
+  /**
+   * Bytes a `/live/stream` listener may leave unread in the server's buffer; past it the listener
+   * is disconnected (its EventSource reconnects and starts from a fresh snapshot).
+   * @default 262_144 (256 KiB)
+   */
+  liveBufferBytes?: number;
   logger?: Logger;
 }
 
@@ -41,8 +59,42 @@ export interface Quickstart {
   readonly collector: Collector;
   readonly mapper: RecordMapper<TributaryEventRecord>;
   readonly fileSink: FileSink<TributaryEventRecord>;
-  /** Stops taking events, drains every accepted one into the sinks, publishes the open file. */
+  /** The server's bounded shutdown; `shutdown.force()` ends its deadline at once. */
+  readonly shutdown: GracefulShutdown;
+  /**
+   * Listeners of `/live/stream` now, those disconnected for falling behind, and the most bytes the
+   * server held unread for one listener (at most `liveBufferBytes` plus one frame).
+   */
+  liveListeners(): {
+    readonly connected: number;
+    readonly disconnected: number;
+    readonly peakBufferedBytes: number;
+  };
+  /**
+   * Stops taking events: closes the server (connections left at the deadline are destroyed),
+   * then drains every accepted event into the sinks and publishes the open file. Idempotent.
+   */
   close(): Promise<void>;
+}
+
+/** Thrown by {@link startQuickstart} when it cannot listen; `code` is node's (`EADDRINUSE`, …). */
+export class QuickstartListenError extends Error {
+  override readonly name = 'QuickstartListenError';
+  readonly code: string;
+  constructor(
+    readonly port: number,
+    readonly host: string,
+    cause: unknown,
+  ) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    super(
+      code === 'EADDRINUSE'
+        ? `Port ${port} on ${host} is in use: stop what uses it, or choose another port (PORT=${port + 1}).`
+        : `Cannot listen on ${host}:${port}: ${String(cause)}`,
+      { cause },
+    );
+    this.code = typeof code === 'string' ? code : 'UNKNOWN';
+  }
 }
 
 const SITE_DIR = new URL('./site/', import.meta.url);
@@ -58,6 +110,42 @@ const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
 };
+
+/**
+ * The path of a request target, without its query, or undefined when there is none. Never throws:
+ * `new URL()` throws on targets like `//[` or `http://a:99999/`, and a throw in the request
+ * listener kills the process with every event it accepted and had not written yet.
+ */
+export function targetPath(target: string): string | undefined {
+  if (target.startsWith('/')) {
+    const end = target.search(/[?#]/);
+    return end < 0 ? target : target.slice(0, end);
+  }
+  // Absolute form (`GET http://host/path`), which proxies send.
+  try {
+    return new URL(target).pathname;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Answers a request node's parser refused (a malformed or oversized header, a timeout) with a
+ * 4xx and closes the connection, as node does by default; counted for the metrics.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
 
 /** Maps a site URL path to a file under the site directory, or undefined when there is none. */
 export function sitePath(pathname: string): string | undefined {
@@ -90,6 +178,10 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   // The newest records, replayed to a live page when it connects.
   const recent: TributaryEventRecord[] = [];
   let invalidCustomEvents = 0;
+  let clientErrors = 0;
+  let liveDisconnected = 0;
+  let livePeakBuffered = 0;
+  const liveBufferBytes = options.liveBufferBytes ?? 256 * 1024;
 
   const mapper = createTributaryEventMapper({
     onError: (issues) => {
@@ -114,8 +206,23 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
 
   const broadcast = (event: string, data: unknown): void => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const response of listeners) response.write(frame);
+    for (const response of listeners) send(response, frame);
   };
+
+  /**
+   * Writes a frame to one listener, or disconnects it when it left more than `liveBufferBytes`
+   * unread: a listener that never reads would otherwise hold every frame in memory.
+   */
+  function send(response: http.ServerResponse, frame: string): void {
+    if (response.writableLength > liveBufferBytes) {
+      listeners.delete(response);
+      liveDisconnected++;
+      response.destroy();
+      return;
+    }
+    response.write(frame);
+    if (response.writableLength > livePeakBuffered) livePeakBuffered = response.writableLength;
+  }
 
   const onEvent = async (event: ClickEvent): Promise<void> => {
     if (event.eventType !== undefined && event.eventType !== 'pageView') {
@@ -170,6 +277,24 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
         [['', invalidCustomEvents]],
       ) +
       prometheusLines(
+        'tributary_quickstart_client_errors_total',
+        "Requests node's HTTP parser refused (answered 400, 408 or 431).",
+        'counter',
+        [['', clientErrors]],
+      ) +
+      prometheusLines(
+        'tributary_quickstart_live_listeners',
+        'Listeners of /live/stream now.',
+        'gauge',
+        [['', listeners.size]],
+      ) +
+      prometheusLines(
+        'tributary_quickstart_live_listeners_disconnected_total',
+        'Listeners of /live/stream disconnected for leaving too much unread.',
+        'counter',
+        [['', liveDisconnected]],
+      ) +
+      prometheusLines(
         'tributary_file_sink_records_total',
         'Records in the Avro file sink, by state.',
         'counter',
@@ -189,12 +314,17 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   };
 
   const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (collector.handles(request.url ?? '/')) {
+    const target = request.url ?? '/';
+    if (collector.handles(target)) {
       collector.node(request, response);
       return;
     }
-    void serve(url.pathname, request, response).catch((error: unknown) => {
+    const pathname = targetPath(target);
+    if (pathname === undefined) {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end('bad request target');
+      return;
+    }
+    void serve(pathname, request, response).catch((error: unknown) => {
       logger.error('request failed', { error: String(error) });
       if (!response.headersSent) response.writeHead(500);
       response.end();
@@ -226,11 +356,16 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
         'cache-control': 'no-cache',
         connection: 'keep-alive',
       });
-      response.write(`event: stats\ndata: ${JSON.stringify(live.snapshot())}\n\n`);
+      // A HEAD has no body to stream (node would hold its headers back until the first write).
+      if (request.method === 'HEAD' || shutdown.closing) {
+        response.end();
+        return;
+      }
+      send(response, `event: stats\ndata: ${JSON.stringify(live.snapshot())}\n\n`);
       for (const record of recent)
-        response.write(`event: record\ndata: ${JSON.stringify(record)}\n\n`);
+        send(response, `event: record\ndata: ${JSON.stringify(record)}\n\n`);
       listeners.add(response);
-      request.on('close', () => listeners.delete(response));
+      response.on('close', () => listeners.delete(response));
       return;
     }
     const file = sitePath(pathname);
@@ -249,14 +384,31 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   }, 2000);
   statsTimer.unref();
 
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    clientErrors++;
+    answerClientError(error, socket);
+  });
+  const shutdown = createGracefulShutdown({
+    server,
+    deadlineMs: options.shutdownDeadlineMs ?? 10_000,
+  });
+
   const port = options.port ?? 8290;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    clearInterval(statsTimer);
+    await collector.close();
+    for (const { sink } of sinks) await sink.close();
+    throw new QuickstartListenError(port, host, error);
+  }
   const address = server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
 
@@ -266,16 +418,22 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
     collector,
     mapper,
     fileSink,
+    shutdown,
+    liveListeners: () => ({
+      connected: listeners.size,
+      disconnected: liveDisconnected,
+      peakBufferedBytes: livePeakBuffered,
+    }),
     close() {
       closed ??= (async () => {
         clearInterval(statsTimer);
-        await collector.close();
+        // Event streams never end by themselves: end them now rather than at the deadline.
         for (const response of listeners) response.end();
-        await new Promise<void>((resolve) => {
-          server.close(() => {
-            resolve();
-          });
-        });
+        listeners.clear();
+        // No connection is left after this (at most the deadline): every request the collector
+        // accepted has been read, so collector.close() cannot wait on a half-sent body.
+        await shutdown.close();
+        await collector.close();
         for (const { sink } of sinks) await sink.close();
       })();
       return closed;

@@ -1,133 +1,153 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import avro from 'avsc';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TributaryEventRecord } from '@tributary/schema';
 import { startQuickstart, type Quickstart } from '../src/quickstart';
+import { describeWithServices } from '../../../test/services';
+import { readAvroFiles } from './support';
 
 const CHROMIUM = '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
 
-async function readAvroFiles(dir: string): Promise<TributaryEventRecord[]> {
-  const records: TributaryEventRecord[] = [];
-  const walk = async (path: string): Promise<void> => {
-    for (const entry of await readdir(path, { withFileTypes: true })) {
-      const full = join(path, entry.name);
-      if (entry.isDirectory()) await walk(full);
-      else if (entry.name.endsWith('.avro')) {
-        await new Promise<void>((resolve, reject) => {
-          avro
-            .createFileDecoder(full)
-            .on('data', (record: TributaryEventRecord) => records.push({ ...record }))
-            .on('end', resolve)
-            .on('error', reject);
-        });
-      }
-    }
-  };
-  await walk(dir);
-  return records;
-}
+describeWithServices(
+  [
+    {
+      name: `Chromium at ${CHROMIUM}`,
+      available: existsSync(CHROMIUM),
+      start: 'apt-get install chromium',
+    },
+  ],
+  'the quickstart, driven by Chromium',
+  () => {
+    let dataDir: string;
+    let quickstart: Quickstart;
+    let browser: Browser;
 
-describe('the quickstart, driven by Chromium', () => {
-  let dataDir: string;
-  let quickstart: Quickstart;
-  let browser: Browser;
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'tributary-quickstart-'));
+      quickstart = await startQuickstart({
+        port: 0,
+        dataDir,
+        trackerScript: await readFile(
+          join(dirname(require.resolve('@tributary/tracker/package.json')), 'dist', 'tributary.js'),
+        ),
+        syncEveryMs: 100,
+        logger: { debug() {}, info() {}, warn() {}, error: console.error },
+      });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-quic',
+          '--no-first-run',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+        ],
+      });
+    });
 
-  beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: install Debian's chromium (apt-get install chromium).`,
+    afterAll(async () => {
+      await (browser as Browser | undefined)?.close();
+      await (quickstart as Quickstart | undefined)?.close();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('records page views, SPA navigations and typed custom events into Avro files', async () => {
+      const page = await browser.newPage();
+      await page.goto(`${quickstart.url}?utm_source=newsletter&utm_campaign=winter-sale`);
+      await page.fill('input[name=query]', 'kayak');
+      await page.click('#search button');
+      await page.goto(`${quickstart.url}products.html`);
+      await page.click('button[data-sku="PADDLE-2"]');
+      await page.goto(`${quickstart.url}app/`);
+      await page.click('a[href="/app/orders"]');
+      await page.waitForURL('**/app/orders');
+      // The tag's data-outbound feature holds the navigation until its event is delivered. The
+      // test machine has no Internet: the outbound site is answered here.
+      await page.route('https://github.com/**', (route) =>
+        route.fulfill({ contentType: 'text/html', body: '<title>elsewhere</title>' }),
       );
-    }
-    dataDir = await mkdtemp(join(tmpdir(), 'tributary-quickstart-'));
-    quickstart = await startQuickstart({
-      port: 0,
-      dataDir,
-      trackerScript: await readFile(
-        join(dirname(require.resolve('@tributary/tracker/package.json')), 'dist', 'tributary.js'),
-      ),
-      syncEveryMs: 100,
-      logger: { debug() {}, info() {}, warn() {}, error: console.error },
-    });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-  });
+      await page.goto(`${quickstart.url}about.html`);
+      await page.click('#outbound-divolte');
+      await page.waitForURL('https://github.com/**');
+      // Leaving the page flushes the tag's queue through a beacon.
+      await page.goto('about:blank');
+      await page.close();
 
-  afterAll(async () => {
-    await (browser as Browser | undefined)?.close();
-    await (quickstart as Quickstart | undefined)?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+      // 5 page views (/, products, app, app/orders, about) + search + addToCart + outboundLink
+      const expected = 8;
+      const deadline = Date.now() + 20_000;
+      while (quickstart.fileSink.metrics().recordsWritten < expected && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // The live page says what its numbers count, and they match: all 8 events, 5 page views.
+      const live = await browser.newPage();
+      await live.goto(`${quickstart.url}live`);
+      await expect
+        .poll(() => live.textContent('#summary'), { timeout: 10_000 })
+        .toBe('8 events (5 page views) in the last 30 minutes; 8 since the server started.');
+      expect(await live.textContent('#y-axis')).toMatch(/^\d+ \/ min\d+0$/);
+      expect(await live.textContent('#x-axis')).toMatch(/\(now\)$/);
+      expect(await live.locator('.grid h3').allTextContents()).toEqual([
+        'Page views by page, last 30 min',
+        'Page views by browser, last 30 min',
+        'Page views by referrer, last 30 min',
+        'All events by type, last 30 min',
+      ]);
+      const pageCounts = await live.locator('#pages td:last-child').allTextContents();
+      expect(pageCounts.reduce((sum, count) => sum + Number(count), 0)).toBe(5);
+      await live.close();
 
-  it('records page views, SPA navigations and typed custom events into Avro files', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${quickstart.url}?utm_source=newsletter&utm_campaign=winter-sale`);
-    await page.fill('input[name=query]', 'kayak');
-    await page.click('#search button');
-    await page.goto(`${quickstart.url}products.html`);
-    await page.click('button[data-sku="PADDLE-2"]');
-    await page.goto(`${quickstart.url}app/`);
-    await page.click('a[href="/app/orders"]');
-    await page.waitForURL('**/app/orders');
-    // Leaving the page flushes the tag's queue through a beacon.
-    await page.goto('about:blank');
-    await page.close();
+      const metrics = await (await fetch(`${quickstart.url}metrics`)).text();
+      await quickstart.close();
+      // Every custom event the demo's own tag sends passes the shop's contract.
+      expect(metrics).toContain('tributary_quickstart_invalid_custom_events_total 0');
 
-    const expected = 6; // 4 page views (/, products, app, app/orders) + search + addToCart
-    const deadline = Date.now() + 20_000;
-    while (quickstart.fileSink.metrics().recordsWritten < expected && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await quickstart.close();
-
-    const records = await readAvroFiles(join(dataDir, 'published'));
-    const summary = records.map((r) => `${r.eventType} ${new URL(r.location ?? 'x:/').pathname}`);
-    expect(summary).toEqual(
-      expect.arrayContaining([
-        'pageView /',
-        'search /',
-        'pageView /products.html',
-        'addToCart /products.html',
-        'pageView /app/',
-        'pageView /app/orders',
-      ]),
-    );
-    const landing = records.find(
-      (r) => r.eventType === 'pageView' && r.location?.includes('utm_source'),
-    );
-    expect(landing).toMatchObject({
-      utmSource: 'newsletter',
-      utmCampaign: 'winter-sale',
-      source: 'browser',
+      const records = await readAvroFiles(join(dataDir, 'published'));
+      const summary = records.map((r) => `${r.eventType} ${new URL(r.location ?? 'x:/').pathname}`);
+      expect(summary).toEqual(
+        expect.arrayContaining([
+          'pageView /',
+          'search /',
+          'pageView /products.html',
+          'addToCart /products.html',
+          'pageView /app/',
+          'pageView /app/orders',
+          'pageView /about.html',
+          'outboundLink /about.html',
+        ]),
+      );
+      const outbound = records.find((r) => r.eventType === 'outboundLink');
+      expect(JSON.parse(outbound?.eventParameters ?? 'null')).toEqual({
+        href: 'https://github.com/divolte/divolte-collector',
+      });
+      const landing = records.find(
+        (r) => r.eventType === 'pageView' && r.location?.includes('utm_source'),
+      );
+      expect(landing).toMatchObject({
+        utmSource: 'newsletter',
+        utmCampaign: 'winter-sale',
+        source: 'browser',
+      });
+      const cart = records.find((r) => r.eventType === 'addToCart');
+      expect(JSON.parse(cart?.eventParameters ?? 'null')).toEqual({
+        sku: 'PADDLE-2',
+        price: 79.5,
+        quantity: 1,
+      });
+      expect(new Set(records.map((r) => r.partyId)).size).toBe(1);
+      for (const record of records) {
+        expect(record.detectedCorruption).toBe(false);
+        expect(record.browserName).toMatch(/Chrom/);
+      }
     });
-    const cart = records.find((r) => r.eventType === 'addToCart');
-    expect(JSON.parse(cart?.eventParameters ?? 'null')).toEqual({
-      sku: 'PADDLE-2',
-      price: 79.5,
-      quantity: 1,
-    });
-    expect(new Set(records.map((r) => r.partyId)).size).toBe(1);
-    for (const record of records) {
-      expect(record.detectedCorruption).toBe(false);
-      expect(record.browserName).toMatch(/Chrom/);
-    }
-  });
-});
+  },
+);
 
 describe('the quickstart server', () => {
   it('serves the site with the tag, the live page, its stream and Prometheus metrics', async () => {

@@ -1,0 +1,77 @@
+// Test support for the servers in examples/: arbitrary request targets, sent over raw sockets so
+// that nothing on the client side normalises or refuses them first.
+import { connect } from 'node:net';
+import fc from 'fast-check';
+
+/**
+ * Request targets that killed the quickstart (issue #15): `new URL(target, base)` throws on them
+ * outside any handler, and the process died with the events it had accepted.
+ */
+export const CRASHING_TARGETS: readonly string[] = [
+  '//[',
+  'http://a:99999/',
+  '//%',
+  'http://[::1/',
+  '//a%00b/',
+];
+
+// Characters URL parsers treat specially, a few ordinary ones, and a few a request line may not hold.
+const TARGET_CHARS = "/[]%:@?#&=.~!$'()*+,;aZ09-_é\\ \u0000\u007f\t".split('');
+
+/**
+ * Arbitrary request targets for a server with these routes: the known crashing ones, each route
+ * with an arbitrary tail, origin-form and absolute-form targets, authority-like ones (`//…`) and
+ * arbitrary text (control characters, spaces, CR/LF, non-ASCII), which node's parser refuses.
+ */
+export function requestTargets(routes: readonly string[]): fc.Arbitrary<string> {
+  const tail = fc.string({ unit: fc.constantFrom(...TARGET_CHARS), maxLength: 40 });
+  return fc.oneof(
+    fc.constantFrom(...CRASHING_TARGETS),
+    fc.tuple(fc.constantFrom(...routes), tail).map(([route, rest]) => route + rest),
+    fc
+      .tuple(
+        fc.constantFrom('/', '//', 'http://', 'https://', 'http://[', 'http://a:', '*', ''),
+        tail,
+      )
+      .map(([start, rest]) => start + rest),
+    fc.string({ unit: 'binary', maxLength: 60 }),
+  );
+}
+
+/**
+ * One raw exchange: the server's answer up to the end of its header block (or whatever came before
+ * it closed the connection, or 5 s passed). The client does not half-close: node's server drops a
+ * request whose client ended before an asynchronous answer.
+ */
+export function rawExchange(port: number, request: string | Uint8Array): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      received += chunk;
+      // An event stream never ends: its header block is the answer.
+      if (received.includes('\r\n\r\n')) socket.destroy();
+    });
+    socket.on('error', reject);
+    socket.on('close', () => {
+      resolve(received);
+    });
+    socket.setTimeout(5000, () => socket.destroy());
+    socket.write(request);
+  });
+}
+
+/** The status code of a raw HTTP response, or undefined when there was none. */
+export function statusOf(response: string): number | undefined {
+  const match = /^HTTP\/1\.[01] (\d{3}) /.exec(response);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** A request with the target as is, in UTF-8, the connection closed after the answer. */
+export function rawRequest(method: string, target: string): Uint8Array {
+  const body = method === 'POST' || method === 'PUT' ? 'Content-Length: 0\r\n' : '';
+  return new TextEncoder().encode(
+    `${method} ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n${body}\r\n`,
+  );
+}
