@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jsonParameters, trackedEventArbitrary } from '../../test/arbitraries';
+import {
+  jsonParameters,
+  nestedJson,
+  toMincode,
+  trackedEventArbitrary,
+} from '../../test/arbitraries';
 import { parseQueryString } from '../internal/query-string';
 import { parseBase36Bytes, parseBase36Integer } from './base36';
 import { computeChecksum } from './checksum';
@@ -9,6 +14,7 @@ import { checkIdentifierBytes, isIdentifier } from './identifier';
 import type { JsonValue } from './json';
 import { decodeMincode, decodeMincodeValue, encodeMincode } from './mincode';
 import { murmur3x86_32, murmurRanges } from './murmur3';
+import { MAX_PARAMETER_DEPTH } from './parameter-depth';
 import type { Result } from './result';
 
 /*
@@ -349,12 +355,12 @@ describe('decodeEventQuery on its fast path agrees with the general path', () =>
 /** The mincode decoder decodeMincode replaced, kept as the specification of its results. */
 function referenceMincode(text: string): Result<JsonValue> {
   let position = 0;
-  const fail = (message: string): Result<JsonValue> => ({
+  const fail = (message: string, code = 'invalid_mincode'): Result<JsonValue> => ({
     ok: false,
-    issues: [
-      { code: 'invalid_mincode', path: [position], message: `${message} (at offset ${position}).` },
-    ],
+    issues: [{ code, path: [position], message: `${message} (at offset ${position}).` }],
   });
+  const tooDeep = (): Result<JsonValue> =>
+    fail(`Parameters nest deeper than ${MAX_PARAMETER_DEPTH} objects and arrays`, 'too_deep');
   const readString = (): string | undefined => {
     let out = '';
     let start = position;
@@ -417,8 +423,11 @@ function referenceMincode(text: string): Result<JsonValue> {
     } else if (type === 't' || type === 'f' || type === 'n') {
       parsed = type === 't' ? true : type === 'f' ? false : null;
     } else if (type === 'o') {
+      // An empty object is a container as deep as any other.
+      if (stack.length === MAX_PARAMETER_DEPTH) return tooDeep();
       parsed = {};
     } else if (type === '(' || type === 'a') {
+      if (stack.length === MAX_PARAMETER_DEPTH) return tooDeep();
       opened = type === '(' ? {} : [];
       parsed = opened;
     } else if (type === '.') {
@@ -545,6 +554,48 @@ describe('decodeMincode agrees with the decoder it replaced', () => {
       { numRuns: 5000 },
     );
   });
+});
+
+describe('the depth limit, on both paths and in the decoder it replaced', () => {
+  it('decodeMincode agrees on mincode around the limit, with o, cut short or run on', () => {
+    const text = fc
+      .tuple(
+        nestedJson(MAX_PARAMETER_DEPTH, 2),
+        fc.boolean(),
+        fc.nat(),
+        fc.constantFrom('', 'a', 'o', 'x', '.', ')'),
+      )
+      .map(([value, o, cut, more]) => {
+        const code = toMincode(value, o);
+        return code.slice(0, code.length - (cut % 3)) + more;
+      });
+    fc.assert(
+      fc.property(text, (code) => {
+        const expected = referenceMincode(code);
+        expectSame(decodeMincode(code), expected);
+        expectSame(decodeMincodeValue(code), expected.ok ? expected.value : undefined);
+      }),
+      { numRuns: 300 },
+    );
+  }, 60_000);
+
+  it('decodeEventQuery gives the general path verdict on events with parameters around it', () => {
+    const deepEvent = fc
+      .tuple(event, nestedJson(MAX_PARAMETER_DEPTH, 2))
+      .map(([tracked, parameters]) => ({ ...tracked, parameters }));
+    let tooDeep = 0;
+    fc.assert(
+      fc.property(deepEvent, fc.constantFrom('', '?', '&u=a.'), (tracked, extra) => {
+        const query =
+          extra === '?' ? '?' + encodeEventQuery(tracked) : encodeEventQuery(tracked) + extra;
+        const decoded = decodeEventQuery(query);
+        expectSame(decoded, oracle(query));
+        if (!decoded.ok) tooDeep++;
+      }),
+      { numRuns: 200 },
+    );
+    expect(tooDeep).toBeGreaterThan(20);
+  }, 60_000);
 });
 
 describe('the byte-level helpers of the fast path', () => {

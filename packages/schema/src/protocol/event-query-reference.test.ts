@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { trackedEventArbitrary } from '../../test/arbitraries';
+import { nestedJson, trackedEventArbitrary } from '../../test/arbitraries';
 import { parseQueryString } from '../internal/query-string';
 import { parseBase36Integer, parseBase36Number } from './base36';
 import { computeChecksum } from './checksum';
 import { decodeEventQuery, encodeEventQuery, type DecodedEvent } from './event-query';
 import { parseIdentifier } from './identifier';
 import { decodeMincode } from './mincode';
+import { MAX_PARAMETER_DEPTH } from './parameter-depth';
 import type { Issue, Result } from './result';
 
 /**
@@ -84,6 +85,16 @@ function referenceDecode(input: unknown): Result<DecodedEvent> {
   }
   const newParty = required('n', 'new-party flag') === 't';
   const firstInSession = required('f', 'first-in-session flag') === 't';
+  // Parameters too deep fail the event; otherwise invalid mincode is dropped, as Divolte does.
+  const parametersText = first.get('u');
+  const parameters = parametersText === undefined ? undefined : decodeMincode(parametersText);
+  if (parameters?.ok === false && parameters.issues[0]!.code === 'too_deep') {
+    issues.push({
+      code: 'too_deep',
+      path: ['u'],
+      message: `The parameters (u) nest deeper than ${MAX_PARAMETER_DEPTH} objects and arrays (at offset ${parameters.issues[0]!.path[0]}).`,
+    });
+  }
   if (issues.length > 0 || clientTimestamp === undefined) return { ok: false, issues };
   const checksumText = first.get('x');
   const expected =
@@ -120,11 +131,7 @@ function referenceDecode(input: unknown): Result<DecodedEvent> {
   if (viewportHeight !== undefined) event.viewportHeight = viewportHeight;
   const eventType = first.get('t');
   if (eventType !== undefined) event.eventType = eventType;
-  const parametersText = first.get('u');
-  if (parametersText !== undefined) {
-    const parameters = decodeMincode(parametersText);
-    if (parameters.ok) event.parameters = parameters.value;
-  }
+  if (parameters?.ok === true) event.parameters = parameters.value;
   return { ok: true, value: event };
 }
 
@@ -256,6 +263,26 @@ describe('decodeEventQuery agrees with the reference decoder', () => {
     };
     expect(decodeEventQuery(throwing)).toEqual(referenceDecode(throwing));
   });
+});
+
+describe('decodeEventQuery agrees with the reference decoder on the depth limit', () => {
+  it('on events with parameters around the limit, some with other faults as well', () => {
+    const deepEvent = fc
+      .tuple(trackedEvent, nestedJson(MAX_PARAMETER_DEPTH, 2))
+      .map(([tracked, parameters]) => ({ ...tracked, parameters }));
+    fc.assert(
+      fc.property(deepEvent, fc.constantFrom('', 'p=', 'c=', 'u=', 'x='), (tracked, drop) => {
+        const query = encodeEventQuery(tracked)
+          .split('&')
+          .filter((segment) => drop === '' || !segment.startsWith(drop))
+          .join('&');
+        expect(decodeEventQuery(query)).toEqual(referenceDecode(query));
+        const pairs = new URLSearchParams(query);
+        expect(decodeEventQuery(pairs)).toEqual(referenceDecode(pairs));
+      }),
+      { numRuns: 200 },
+    );
+  }, 60_000);
 });
 
 describe('decodeEventQuery checks ids as parseIdentifier does', () => {

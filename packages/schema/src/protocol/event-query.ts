@@ -3,7 +3,12 @@ import { toWellFormed } from '../internal/utf8';
 import { formatBase36, parseBase36Bytes, parseBase36Integer, parseBase36Number } from './base36';
 import { checkIdentifierBytes, isIdentifier } from './identifier';
 import type { JsonValue } from './json';
-import { decodeMincode, decodeMincodeValue, encodeMincode } from './mincode';
+import {
+  decodeMincodeValue,
+  encodeMincode,
+  mincodeFailedTooDeep,
+  mincodeProblemAt,
+} from './mincode';
 import {
   murmur3x86_32,
   murmurAscii,
@@ -12,6 +17,7 @@ import {
   murmurStart,
   murmurText,
 } from './murmur3';
+import { tooDeepMessage } from './parameter-depth';
 import type { Issue, Result } from './result';
 
 /** One event as the browser tag sends it: the fields of a `/csc-event` request. */
@@ -274,6 +280,15 @@ function missing(key: string, name: string): Issue {
   return { code: 'missing_parameter', path: [key], message: `The ${name} (${key}) is missing.` };
 }
 
+/** The issue of parameters (`u`) that nest too deep, after a failed decodeMincodeValue. */
+function tooDeep(): Issue {
+  return {
+    code: 'too_deep',
+    path: ['u'],
+    message: `${tooDeepMessage('The parameters (u)')} (at offset ${mincodeProblemAt()}).`,
+  };
+}
+
 function badIdentifier(key: string, name: string): Issue {
   return {
     code: 'invalid_identifier',
@@ -289,7 +304,9 @@ function badIdentifier(key: string, name: string): Issue {
  *
  * Required: `p` and `s` (Divolte identifiers), `v`, `e`, `c` (base 36), `n`, `f`. Optional numbers
  * that do not parse are left out, and so are parameters (`u`) that are not valid mincode, as in
- * Divolte. A bad or missing checksum sets `corrupt`; it does not fail the decode.
+ * Divolte. Parameters that nest deeper than `MAX_PARAMETER_DEPTH` fail the whole event with a
+ * `too_deep` issue (path `['u']`), so nothing is accepted that the mapping cannot map. A bad or
+ * missing checksum sets `corrupt`; it does not fail the decode.
  */
 export function decodeEventQuery(
   input: string | Iterable<readonly [string, string]>,
@@ -427,6 +444,8 @@ function decodePairs(keys: readonly string[], values: readonly string[]): EventQ
   }
   if (n === undefined) fail(missing('n', 'new-party flag'));
   if (f === undefined) fail(missing('f', 'first-in-session flag'));
+  const parameters = u === undefined ? undefined : decodeMincodeValue(u);
+  if (u !== undefined && parameters === undefined && mincodeFailedTooDeep()) fail(tooDeep());
   if (issues !== undefined) return { ok: false, issues };
 
   const expected = x === undefined ? undefined : parseBase36Integer(x, 'long');
@@ -455,10 +474,7 @@ function decodePairs(keys: readonly string[], values: readonly string[]): EventQ
   const viewportHeight = h === undefined ? undefined : parseBase36Integer(h, 'int');
   if (viewportHeight !== undefined) event.viewportHeight = viewportHeight;
   if (t !== undefined) event.eventType = t;
-  if (u !== undefined) {
-    const parameters = decodeMincode(u);
-    if (parameters.ok) event.parameters = parameters.value;
-  }
+  if (parameters !== undefined) event.parameters = parameters;
   return { ok: true, value: event };
 }
 
@@ -827,6 +843,9 @@ function decodeAsciiQuery(query: string): EventQueryResult | undefined {
     const eventType = t < 0 ? undefined : valueOf(t);
     const u = firstPair(117);
     const parameters = u < 0 ? undefined : decodeMincodeValue(valueOf(u));
+    if (u >= 0 && parameters === undefined && mincodeFailedTooDeep()) {
+      return { ok: false, issues: [tooDeep()] };
+    }
     // What a tag sends has every field, parameters perhaps aside: one object literal each, with
     // the properties in the order of the general path.
     if (

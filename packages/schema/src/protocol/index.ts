@@ -48,5 +48,6 @@ export {
 export type { JsonValue } from './json';
 export { decodeMincode, encodeMincode } from './mincode';
 export { murmur3x86_32 } from './murmur3';
+export { MAX_PARAMETER_DEPTH, mayExceedParameterDepth } from './parameter-depth';
 export { failure, type Issue, type Result } from './result';
 export { SchemaError, type SchemaErrorCode } from './schema-error';

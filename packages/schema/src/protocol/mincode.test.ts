@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeMincode, encodeMincode } from './mincode';
+import { MAX_PARAMETER_DEPTH } from './parameter-depth';
 import { SchemaError } from './schema-error';
 
 // The documented examples (reference §1.4) and the shapes of Divolte's mincode sample set.
@@ -116,14 +117,23 @@ describe('decodeMincode', () => {
     expect(!decoded.ok && decoded.issues[0]?.code).toBe('invalid_mincode');
   });
 
-  it('survives nesting far deeper than the call stack', () => {
+  it('refuses nesting beyond MAX_PARAMETER_DEPTH, however deep, without exhausting the stack', () => {
     const deep = 'a'.repeat(200_000) + '.'.repeat(200_000);
-    expect(decodeMincode(deep).ok).toBe(true);
+    expect(decodeMincode(deep)).toEqual({
+      ok: false,
+      issues: [
+        {
+          code: 'too_deep',
+          path: [MAX_PARAMETER_DEPTH + 1],
+          message: `Parameters nest deeper than ${MAX_PARAMETER_DEPTH} objects and arrays (at offset ${MAX_PARAMETER_DEPTH + 1}).`,
+        },
+      ],
+    });
   });
 
   it('is the inverse of encodeMincode, with JSON.stringify semantics, for any value', () => {
     fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
+      fc.property(fc.jsonValue({ maxDepth: MAX_PARAMETER_DEPTH - 1 }), (value) => {
         const code = encodeMincode(value);
         expect(code).toBeDefined();
         expect(decodeMincode(code!)).toEqual({

@@ -1,5 +1,6 @@
 import { parseBase36Integer } from './base36';
 import type { JsonValue } from './json';
+import { MAX_PARAMETER_DEPTH, tooDeepMessage } from './parameter-depth';
 import { failure, type Result } from './result';
 import { SchemaError } from './schema-error';
 
@@ -91,13 +92,14 @@ function setProperty(target: Record<string, JsonValue>, key: string, value: Json
 
 // Module-level so that decoding makes no closures and no garbage (decodeMincode runs no foreign
 // code, so calls cannot interleave): the open containers around the innermost one (arrays and
-// plain objects, told apart by Array.isArray), the next `~` at or after the read position, where the last string read ended
-// and why the last decode failed.
+// plain objects, told apart by Array.isArray), the next `~` at or after the read position, where
+// the last string read ended, and why and where the last decode failed.
 const open: (JsonValue[] | Record<string, JsonValue>)[] = [];
 let nextTilde = 0;
 let readEnd = 0;
 let problem = '';
 let problemAt = 0;
+let problemTooDeep = false;
 
 /**
  * Reads from `from` up to the next unescaped `!` and unescapes; `undefined` when the input ends
@@ -167,25 +169,51 @@ function readEscaped(text: string, from: number): string | undefined {
 function fail(message: string, at: number): JsonValue | undefined {
   problem = message;
   problemAt = at;
+  problemTooDeep = false;
   open.length = 0;
   return undefined;
 }
 
+function failTooDeep(at: number): JsonValue | undefined {
+  fail(tooDeepMessage('Parameters'), at);
+  problemTooDeep = true;
+  return undefined;
+}
+
 /**
- * Decodes mincode into the JSON value it stands for. Never throws: bad input gives issues with the
- * offset of the problem. Nesting depth is not limited by the call stack.
+ * Decodes mincode into the JSON value it stands for. Never throws: bad input gives an issue with
+ * the offset of the problem, code `invalid_mincode`, or `too_deep` where a container would nest
+ * deeper than {@link MAX_PARAMETER_DEPTH} (checked as containers open; the problem found first
+ * decides).
  */
 export function decodeMincode(text: string): Result<JsonValue> {
   if (typeof text !== 'string') return failure('invalid_mincode', 'Mincode must be a string.');
   const value = decodeMincodeValue(text);
   return value === undefined
-    ? failure('invalid_mincode', `${problem} (at offset ${problemAt}).`, [problemAt])
+    ? failure(
+        problemTooDeep ? 'too_deep' : 'invalid_mincode',
+        `${problem} (at offset ${problemAt}).`,
+        [problemAt],
+      )
     : { ok: true, value };
 }
 
 /**
+ * Whether the last {@link decodeMincodeValue} that returned `undefined` failed because the value
+ * nests deeper than {@link MAX_PARAMETER_DEPTH}; {@link mincodeProblemAt} says where.
+ */
+export function mincodeFailedTooDeep(): boolean {
+  return problemTooDeep;
+}
+
+/** The offset of the problem of the last failed {@link decodeMincodeValue}. */
+export function mincodeProblemAt(): number {
+  return problemAt;
+}
+
+/**
  * {@link decodeMincode} without the result object, for hot paths: the value, or `undefined` when
- * the text is not mincode.
+ * the text is not mincode or nests too deep.
  */
 export function decodeMincodeValue(text: string): JsonValue | undefined {
   const length = text.length;
@@ -194,6 +222,8 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
   // The innermost open container (`open` holds the ones around it) and whether it is an array.
   let container: JsonValue[] | Record<string, JsonValue> | undefined;
   let inArray = false;
+  // How many containers are open: the innermost one and those in `open`.
+  let depth = 0;
   nextTilde = -1;
 
   while (position < length || container !== undefined) {
@@ -208,6 +238,7 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
       const closed = container;
       container = open.pop();
       inArray = container !== undefined && Array.isArray(container);
+      depth--;
       if (container === undefined) result = closed;
       continue;
     }
@@ -253,14 +284,19 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
       case 110 /* n */:
         value = null;
         break;
+      // An empty object is a container too; checking depth where containers open costs one
+      // comparison per container and no second pass.
       case 111 /* o */:
+        if (depth === MAX_PARAMETER_DEPTH) return failTooDeep(position);
         value = {};
         break;
       case 40 /* ( */:
+        if (depth === MAX_PARAMETER_DEPTH) return failTooDeep(position);
         value = {};
         opened = true;
         break;
       case 97 /* a */:
+        if (depth === MAX_PARAMETER_DEPTH) return failTooDeep(position);
         value = [];
         opened = true;
         break;
@@ -269,6 +305,7 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
         const closed = container!;
         container = open.pop();
         inArray = container !== undefined && Array.isArray(container);
+        depth--;
         if (container === undefined) result = closed;
         continue;
       }
@@ -286,6 +323,7 @@ export function decodeMincodeValue(text: string): JsonValue | undefined {
       if (container !== undefined) open.push(container);
       container = value as JsonValue[] | Record<string, JsonValue>;
       inArray = type === 97;
+      depth++;
     }
   }
   if (result === undefined) return fail('Empty input', position);
