@@ -177,7 +177,7 @@ async function serverRounds(): Promise<
 // The collector alone, in this process: CPU per pixel event of its node adapter without a socket
 // (the header record, the answer, full decode, verdicts, queue, a no-op consumer) against the
 // schema's decodeEventQuery it is built on.
-const { createCollector } = (await import('../dist/index.js')) as typeof CollectorModule;
+const { createCollector } = (await import('../dist/index.js')) as unknown as typeof CollectorModule;
 const collectorCore = createCollector({ onEvent: () => undefined });
 // What the node adapter reads of an IncomingMessage and writes to a ServerResponse, without the
 // socket: the method, the target, the raw header list (as a browser sends it) and the peer.

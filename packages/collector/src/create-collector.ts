@@ -6,8 +6,14 @@ import {
   formatPrometheus,
   snapshotMetrics,
   type CollectorMetrics,
+  type RejectReason,
 } from './metrics';
-import { createNodeHandler, type NodeHandler } from './node-handler';
+import {
+  createClientErrorListener,
+  createNodeHandler,
+  type ClientErrorListener,
+  type NodeHandler,
+} from './node-handler';
 import { createBatchEndpoint } from './internal/endpoints/batch';
 import { createJsonEndpoint } from './internal/endpoints/json';
 import { createPingEndpoint } from './internal/endpoints/ping';
@@ -39,6 +45,13 @@ export interface Collector {
   readonly handle: (request: CollectorRequest) => CollectorResponse | Promise<CollectorResponse>;
   /** For `http.createServer(handler)`, Express/Connect (calls `next` off its paths) and Fastify. */
   readonly node: NodeHandler;
+  /**
+   * For a node:http server's `'clientError'` event: answers and counts the requests node's own
+   * parser refuses (a malformed request line or header, a header section past `maxHeaderSize`),
+   * which never reach `node`. Without it node answers them itself and the counters miss them.
+   * @example server.on('clientError', collector.clientError);
+   */
+  readonly clientError: ClientErrorListener;
   /** For fetch runtimes (Hono, Bun, Deno, edge workers): `(Request) => Promise<Response>`. */
   readonly fetch: FetchHandler;
   /** Whether a request target (path and query) falls on one of the collector's paths. */
@@ -56,6 +69,13 @@ export interface Collector {
    */
   readonly close: () => Promise<void>;
 }
+
+/** The sentences of the answers to requests node:http's parser refused. */
+const CLIENT_ERROR_MESSAGES: Partial<Record<RejectReason, string>> = {
+  headers_too_large: 'The header section is too large.',
+  body_too_large: 'The chunk extensions are too large.',
+  request_timeout: 'The request took too long to arrive.',
+};
 
 /**
  * Creates a collector: Divolte-compatible pixel (`GET <prefix>csc-event`), batch
@@ -87,8 +107,22 @@ export function createCollector(options: CollectorOptions): Collector {
   const script = createScriptEndpoint(settings, responses, options.script);
   const ping = createPingEndpoint(responses, () => closing);
 
-  const handle = (request: CollectorRequest): CollectorResponse | Promise<CollectorResponse> => {
-    state.requests++;
+  /**
+   * Answers a request whose handling threw with a counted 500, and settles its events: those
+   * received and neither accepted, invalid nor dropped are counted as `dropped.internal_error`, so
+   * received = accepted + invalid + Σ dropped still holds. Every endpoint counts and settles its
+   * events in one synchronous stretch (after its body is read), so when this runs the only events
+   * received and not yet settled besides the failed request's are the answered pixels.
+   */
+  const failed = (error: unknown): CollectorResponse => {
+    const dropped = Object.values(state.dropped).reduce((sum, count) => sum + count, 0);
+    const unsettled = state.received - state.accepted - state.invalid - dropped - pixel.answered();
+    if (unsettled > 0) state.dropped.internal_error += unsettled;
+    report('A request failed; it was answered 500.', { error });
+    return responses.internalError();
+  };
+
+  const dispatch = (request: CollectorRequest): CollectorResponse | Promise<CollectorResponse> => {
     const url = request.url;
     if (url.length > maxUrlLength) {
       return reject('url_too_long', `The request target is longer than ${maxUrlLength}.`);
@@ -107,11 +141,20 @@ export function createCollector(options: CollectorOptions): Collector {
       case 'event':
         return pixel.handle(request, query);
       case 'batch':
-        return inFlight.track(batch(request));
+        return inFlight.track(batch(request).catch(failed));
       case 'json':
-        return inFlight.track(json(request, query));
+        return inFlight.track(json(request, query).catch(failed));
       case 'script':
-        return script(request);
+        return script(request).catch(failed);
+    }
+  };
+
+  const handle = (request: CollectorRequest): CollectorResponse | Promise<CollectorResponse> => {
+    state.requests++;
+    try {
+      return dispatch(request);
+    } catch (error) {
+      return failed(error);
     }
   };
 
@@ -122,8 +165,12 @@ export function createCollector(options: CollectorOptions): Collector {
 
   return {
     handle,
-    node: createNodeHandler(handle, handles),
-    fetch: createFetchHandler(handle, pixel.processAnswered),
+    node: createNodeHandler(handle, handles, failed),
+    clientError: createClientErrorListener((reason) => {
+      state.requests++;
+      return reject(reason, CLIENT_ERROR_MESSAGES[reason] ?? 'The request is malformed.');
+    }),
+    fetch: createFetchHandler(handle, pixel.processAnswered, failed),
     handles,
     metrics: () => snapshotMetrics(state),
     prometheus: () => formatPrometheus(snapshotMetrics(state), settings.metricsPrefix),

@@ -1,6 +1,5 @@
 import type { BodyResult, CollectorRequest, CollectorResponse } from './collector-request';
 import { setOwn } from './internal/own-property';
-import { INTERNAL_ERROR_STATUS } from './internal/status';
 
 /** What fetch runtimes know about the connection beside the Request. */
 export interface FetchConnectionInfo {
@@ -92,16 +91,23 @@ function toResponse(answer: CollectorResponse): Response {
 /**
  * Binds the core to fetch's Request and Response. `processAnswered` runs the core's work on
  * answered pixel events before the Response is handed back: an edge runtime may freeze the
- * isolate once it has the Response, so no work is left for later.
+ * isolate once it has the Response, so no work is left for later. `failed` turns an exception
+ * that escaped the core (a Request whose URL cannot be read, say) into its counted 500.
  */
-export function createFetchHandler(handle: Handle, processAnswered: () => void): FetchHandler {
+export function createFetchHandler(
+  handle: Handle,
+  processAnswered: () => void,
+  failed: (error: unknown) => CollectorResponse,
+): FetchHandler {
   return async (request, info) => {
+    let answer: CollectorResponse;
     try {
-      const answer = handle(toCollectorRequest(request, info));
+      const handling = handle(toCollectorRequest(request, info));
       processAnswered();
-      return toResponse(await answer);
-    } catch {
-      return new Response('Internal error', { status: INTERNAL_ERROR_STATUS });
+      answer = await handling;
+    } catch (error) {
+      answer = failed(error);
     }
+    return toResponse(answer);
   };
 }

@@ -32,4 +32,4 @@ export {
   type DropReason,
   type RejectReason,
 } from './metrics';
-export type { NodeHandler } from './node-handler';
+export type { ClientErrorListener, NodeHandler } from './node-handler';

@@ -13,14 +13,17 @@ export type RejectReason =
   | 'invalid_batch'
   | 'invalid_json'
   | 'invalid_party_id'
+  | 'too_deep'
   | 'origin_not_allowed'
   | 'queue_full'
-  | 'closing';
+  | 'closing'
+  | 'bad_request'
+  | 'request_timeout';
 
 /**
  * Why an event that was received was not handed to the consumer (besides being invalid).
- * `internal_error`: an injected function (`isBot`, `clock`, …) threw while the event was processed
- * after its response; it is logged.
+ * `internal_error`: code threw while the event was processed (an injected function such as
+ * `isBot` or `clock`, or a bug); it is logged, and a request still waiting for its answer gets 500.
  */
 export type DropReason =
   'queue_full' | 'bot' | 'do_not_track' | 'global_privacy_control' | 'internal_error';
@@ -40,9 +43,12 @@ export const REJECT_REASONS: readonly RejectReason[] = [
   'invalid_batch',
   'invalid_json',
   'invalid_party_id',
+  'too_deep',
   'origin_not_allowed',
   'queue_full',
   'closing',
+  'bad_request',
+  'request_timeout',
 ];
 
 /** Every {@link DropReason}. */
@@ -61,12 +67,17 @@ export const LATENCY_BUCKETS: readonly number[] = [
 
 /** A snapshot of the collector's counters. Events: received = accepted + invalid + Σ dropped. */
 export interface CollectorMetrics {
-  /** HTTP requests the collector handled (every one gets exactly one response). */
+  /**
+   * HTTP requests the collector handled (every one gets exactly one response), including those
+   * node:http's parser refused when `clientError` is attached.
+   */
   readonly requests: number;
   /** Responses by status code. */
   readonly responses: Readonly<Record<number, number>>;
   /** Requests answered 4xx or 503, by reason. */
   readonly rejected: Readonly<Record<RejectReason, number>>;
+  /** Requests answered 500 because code threw (a bug or injected code); each is logged. */
+  readonly internalErrors: number;
   /** Pixel revalidations answered 304 with the sentinel ETag; not recorded, as in Divolte. */
   readonly notModified: number;
   /** Events found in requests: one per pixel or JSON request, one per batch line. */
@@ -104,6 +115,7 @@ export interface MetricsState {
   /** Responses by status code, indexed by the code (a plain array: one increment per response). */
   responses: number[];
   rejected: Record<RejectReason, number>;
+  internalErrors: number;
   notModified: number;
   received: number;
   accepted: number;
@@ -128,6 +140,7 @@ export function createMetricsState(): MetricsState {
     requests: 0,
     responses: new Array<number>(600).fill(0),
     rejected: zero(REJECT_REASONS),
+    internalErrors: 0,
     notModified: 0,
     received: 0,
     accepted: 0,
@@ -171,6 +184,7 @@ export function snapshotMetrics(state: MetricsState): CollectorMetrics {
       state.responses.flatMap((count, status) => (count > 0 ? [[status, count]] : [])),
     ),
     rejected: { ...state.rejected },
+    internalErrors: state.internalErrors,
     notModified: state.notModified,
     received: state.received,
     accepted: state.accepted,
@@ -218,6 +232,11 @@ export function formatPrometheus(metrics: CollectorMetrics, prefix: string): str
     'Requests answered 4xx or 503, by reason.',
     'reason',
     metrics.rejected,
+  );
+  counter(
+    'internal_errors_total',
+    'Requests answered 500 because code threw; each is logged.',
+    metrics.internalErrors,
   );
   counter(
     'pixel_not_modified_total',

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { BodyResult, CollectorRequest, CollectorResponse } from './collector-request';
+import type { RejectReason } from './metrics';
 import { FLAT_HEADERS } from './internal/constant-response';
 import { setOwn } from './internal/own-property';
-import { INTERNAL_ERROR_STATUS } from './internal/status';
 
 /**
  * A node:http request handler that is also Connect/Express middleware: with `next`, requests off
@@ -220,17 +221,24 @@ function write(response: ServerResponse, answer: CollectorResponse): void {
   }
 }
 
-function fail(response: ServerResponse): void {
-  if (response.headersSent) {
+/** Writes an answer; one that cannot be written (a bug) ends the connection instead. */
+function send(response: ServerResponse, answer: CollectorResponse): void {
+  try {
+    write(response, answer);
+  } catch {
     response.destroy();
-    return;
   }
-  response.writeHead(INTERNAL_ERROR_STATUS, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end('Internal error');
 }
 
-/** Binds the core to node:http. */
-export function createNodeHandler(handle: Handle, handles: (url: string) => boolean): NodeHandler {
+/**
+ * Binds the core to node:http. `failed` turns an exception that escaped the core (none should)
+ * into its counted 500.
+ */
+export function createNodeHandler(
+  handle: Handle,
+  handles: (url: string) => boolean,
+  failed: (error: unknown) => CollectorResponse,
+): NodeHandler {
   return (request, response, next) => {
     if (next !== undefined && !handles(request.url ?? '/')) {
       next();
@@ -239,21 +247,68 @@ export function createNodeHandler(handle: Handle, handles: (url: string) => bool
     let answer: CollectorResponse | Promise<CollectorResponse>;
     try {
       answer = handle(new NodeRequest(request));
-    } catch {
-      fail(response);
+    } catch (error) {
+      send(response, failed(error));
       return;
     }
     if (answer instanceof Promise) {
       answer.then(
         (settled) => {
-          write(response, settled);
+          send(response, settled);
         },
-        () => {
-          fail(response);
+        (error: unknown) => {
+          send(response, failed(error));
         },
       );
     } else {
-      write(response, answer);
+      send(response, answer);
     }
+  };
+}
+
+/**
+ * A `'clientError'` listener for a node:http server: answers the requests node's own parser
+ * refused, as node would (431 for a header section past `maxHeaderSize`, 413 for chunk extensions
+ * past their limit, 408 for a request that timed out, else 400), but through the collector, so
+ * they are counted and carry its headers. Connection errors without a request (a reset) and
+ * sockets already answering are closed without an answer, as node does.
+ */
+export type ClientErrorListener = (error: Error & { code?: string }, socket: Duplex) => void;
+
+/** Where an answered request's status came from, for {@link createClientErrorListener}. */
+const CLIENT_ERROR_REASONS: Readonly<Record<string, RejectReason>> = {
+  HPE_HEADER_OVERFLOW: 'headers_too_large',
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 'body_too_large',
+  ERR_HTTP_REQUEST_TIMEOUT: 'request_timeout',
+};
+
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  413: 'Payload Too Large',
+  431: 'Request Header Fields Too Large',
+};
+
+/** `answer` counts the request and gives its rejection for a reason. */
+export function createClientErrorListener(
+  answer: (reason: RejectReason) => CollectorResponse,
+): ClientErrorListener {
+  return (error, socket) => {
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent === true) {
+      socket.destroy();
+      return;
+    }
+    const reason = CLIENT_ERROR_REASONS[error.code ?? ''] ?? 'bad_request';
+    const rejection = answer(reason);
+    const body = Buffer.from(typeof rejection.body === 'string' ? rejection.body : '');
+    let head = `HTTP/1.1 ${rejection.status} ${STATUS_TEXT[rejection.status] ?? 'Bad Request'}\r\n`;
+    for (const [name, value] of Object.entries(rejection.headers)) {
+      if (name !== 'connection') head += `${name}: ${value}\r\n`;
+    }
+    head += `content-length: ${body.length}\r\nconnection: close\r\n\r\n`;
+    socket.end(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+    // The peer may never read or close: end the socket once the answer is flushed.
+    socket.once('finish', () => socket.destroy());
   };
 }

@@ -2,7 +2,13 @@ import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX } from '@tributary/schema/protocol';
 import type { BodyFailure, CollectorResponse } from '../collector-request';
 import { countResponse, type MetricsState, type RejectReason } from '../metrics';
 import { constantResponse } from './constant-response';
-import { rejectStatus } from './status';
+import { INTERNAL_ERROR_STATUS, rejectStatus } from './status';
+
+/**
+ * On every answer: error bodies are JSON and the GIF is an image, and no browser should guess
+ * otherwise from their bytes.
+ */
+export const NOSNIFF = { 'x-content-type-options': 'nosniff' } as const;
 
 const GIF = Uint8Array.from(TRANSPARENT_GIF_HEX.match(/../g) ?? [], (byte) => parseInt(byte, 16));
 
@@ -20,6 +26,7 @@ export const PIXEL_OK: CollectorResponse = constantResponse({
     'content-length': String(GIF.length),
     etag: SENTINEL_ETAG,
     ...NO_CACHE,
+    ...NOSNIFF,
   },
   body: GIF,
 });
@@ -27,7 +34,7 @@ export const PIXEL_OK: CollectorResponse = constantResponse({
 /** The pixel's answer to a browser revalidating the sentinel ETag. */
 export const PIXEL_NOT_MODIFIED: CollectorResponse = constantResponse({
   status: 304,
-  headers: { etag: SENTINEL_ETAG, ...NO_CACHE },
+  headers: { etag: SENTINEL_ETAG, ...NO_CACHE, ...NOSNIFF },
   body: undefined,
 });
 
@@ -45,6 +52,8 @@ export interface Responses {
   readonly methodNotAllowed: (allow: string) => CollectorResponse;
   /** The rejection for a body the adapter could not deliver. */
   readonly bodyFailure: (reason: BodyFailure, limit: number) => CollectorResponse;
+  /** A counted 500 for a request whose handling threw. */
+  readonly internalError: () => CollectorResponse;
 }
 
 /** The core's answers, counted in `state`; 503s carry `Retry-After: retryAfter`. */
@@ -68,6 +77,7 @@ export function createResponses(state: MetricsState, retryAfter: string): Respon
       headers: {
         'content-type': 'application/json; charset=utf-8',
         'cache-control': 'no-store',
+        ...NOSNIFF,
         ...extra,
         ...headers,
       },
@@ -88,8 +98,36 @@ export function createResponses(state: MetricsState, retryAfter: string): Respon
             ? 'The body length differs from Content-Length.'
             : 'The body could not be read.',
       ),
+    internalError: () => {
+      state.internalErrors++;
+      return respond(INTERNAL_ERROR);
+    },
   };
 }
 
-/** A 204 without headers; the batch adds its CORS headers to a copy. */
-export const NO_CONTENT: CollectorResponse = { status: 204, headers: {}, body: undefined };
+/** A 204; the batch adds its CORS headers to a copy. */
+export const NO_CONTENT: CollectorResponse = { status: 204, headers: NOSNIFF, body: undefined };
+
+/** The answer to a request whose handling threw: a bug, or injected code that failed. */
+export const INTERNAL_ERROR: CollectorResponse = Object.freeze({
+  status: INTERNAL_ERROR_STATUS,
+  headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', ...NOSNIFF },
+  body: 'Internal error',
+});
+
+/** The sentence of a `too_deep` rejection (custom parameters past MAX_PARAMETER_DEPTH). */
+export const TOO_DEEP = 'The custom parameters nest too deep.';
+
+/** Issue codes are identifiers the decoders choose; anything else is not quoted back. */
+const SAFE_CODE = /^[a-z][a-z0-9_]{0,39}$/;
+
+/**
+ * The sentence of a rejection for an input the decoders refused: `what`, and the issue's code
+ * when it is one of ours. Issue messages and paths may quote the input (a batch version, a JSON
+ * key), and an error body never echoes input, so neither is used.
+ */
+export function issueMessage(what: string, issue: { readonly code: string } | undefined): string {
+  return issue !== undefined && SAFE_CODE.test(issue.code)
+    ? `${what} (${issue.code}).`
+    : `${what}.`;
+}

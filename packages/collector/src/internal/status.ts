@@ -15,10 +15,14 @@ const REJECT_STATUS: Readonly<Record<RejectReason, number>> = {
   invalid_batch: 400,
   invalid_json: 400,
   invalid_party_id: 400,
+  too_deep: 400,
   origin_not_allowed: 403,
   // The client may retry both: the queue drains, and another instance takes over after a close.
   queue_full: 503,
   closing: 503,
+  // Requests node:http's parser refused (see Collector.clientError).
+  bad_request: 400,
+  request_timeout: 408,
 };
 
 /** The status a rejection is answered with. */

@@ -6,7 +6,7 @@ import { browserEvent } from '../click-events';
 import { createCorsHeaders } from '../cors';
 import { mediaType } from '../http-headers';
 import type { ReadFacts, RequestFacts } from '../request-facts';
-import { NO_CONTENT, type Responses } from '../responses';
+import { NOSNIFF, issueMessage, type Responses } from '../responses';
 import { ALLOW, type Settings } from '../settings';
 import type { Verdicts } from '../verdicts';
 
@@ -31,6 +31,7 @@ export function createBatchEndpoint(
         status: 204,
         headers: {
           ...cors,
+          ...NOSNIFF,
           'access-control-allow-methods': 'POST',
           'access-control-allow-headers': 'content-type',
           'access-control-max-age': corsMaxAge,
@@ -51,33 +52,34 @@ export function createBatchEndpoint(
       maxEvents: maxBatchEvents,
     });
     if (!decoded.ok) {
-      return reject('invalid_batch', decoded.issues[0]?.message ?? 'Invalid batch.', cors);
+      return reject('invalid_batch', issueMessage('The batch is invalid', decoded.issues[0]), cors);
     }
+    state.received += decoded.value.events.length;
     const receivedAt = clock();
     let facts: RequestFacts | undefined;
     const valid: ClickEvent[] = [];
     let invalid = 0;
     let firstIssue = '';
     for (const line of decoded.value.events) {
-      state.received++;
       if (!line.ok) {
         state.invalid++;
         invalid++;
-        firstIssue ||= line.issues[0]?.message ?? 'Invalid event.';
+        firstIssue ||= issueMessage('An event of the batch is invalid', line.issues[0]);
         continue;
       }
       facts ??= readFacts(request, 'browser');
       valid.push(browserEvent(line.value, facts, receivedAt));
     }
     if (facts === undefined) {
-      return reject('invalid_event', `No event of the batch is valid: ${firstIssue}`, cors);
+      return reject('invalid_event', `No event of the batch is valid. ${firstIssue}`, cors);
     }
     const full = verdicts.admit(valid, facts, cors);
     if (full !== undefined) return full;
-    if (invalid === 0) return respond({ ...NO_CONTENT, headers: cors });
+    if (invalid === 0)
+      return respond({ status: 204, headers: { ...cors, ...NOSNIFF }, body: undefined });
     return respond({
       status: 200,
-      headers: { ...cors, 'content-type': 'application/json; charset=utf-8' },
+      headers: { ...cors, 'content-type': 'application/json; charset=utf-8', ...NOSNIFF },
       body: JSON.stringify({
         accepted: decoded.value.events.length - invalid,
         invalid,

@@ -5,9 +5,20 @@ import type { MetricsState } from '../../metrics';
 import { clickEvent } from '../click-events';
 import { mediaType } from '../http-headers';
 import type { ReadFacts } from '../request-facts';
-import { NO_CONTENT, type Responses } from '../responses';
+import { NO_CONTENT, TOO_DEEP, issueMessage, type Responses } from '../responses';
 import { ALLOW, type Settings } from '../settings';
 import type { Verdicts } from '../verdicts';
+
+/** The fields of a JSON-source event: the only path an error message names (never input). */
+const JSON_FIELDS = new Set([
+  'session_id',
+  'event_id',
+  'is_new_party',
+  'is_new_session',
+  'client_timestamp_iso',
+  'event_type',
+  'parameters',
+]);
 
 /** The JSON source endpoint, `POST <prefix>json-event?p=<party id>`: apps and servers. */
 export function createJsonEndpoint(
@@ -51,9 +62,13 @@ export function createJsonEndpoint(
     if (!parsed.ok) {
       state.invalid++;
       const issue = parsed.issues[0];
-      const where =
-        issue === undefined || issue.path.length === 0 ? '' : ` (${issue.path.join('.')})`;
-      return reject('invalid_json', `${issue?.message ?? 'Invalid event.'}${where}`);
+      if (issue?.code === 'too_deep') return reject('too_deep', TOO_DEEP);
+      const field = issue?.path[0];
+      const what =
+        typeof field === 'string' && JSON_FIELDS.has(field)
+          ? `The JSON-source event is invalid at ${field}`
+          : 'The body is not a valid JSON-source event';
+      return reject('invalid_json', issueMessage(what, issue));
     }
     const facts = readFacts(request, 'json');
     const json = parsed.value;

@@ -1,5 +1,5 @@
 import type { CollectorRequest, CollectorResponse } from '../../collector-request';
-import type { Responses } from '../responses';
+import { NOSNIFF, type Responses } from '../responses';
 
 /** The health endpoint, `GET <prefix>ping`: `pong`, or 503 once the collector is closing. */
 export function createPingEndpoint(
@@ -10,7 +10,11 @@ export function createPingEndpoint(
     if (isClosing()) return responses.reject('closing', 'Shutting down.');
     return responses.respond({
       status: 200,
-      headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        ...NOSNIFF,
+      },
       body: request.method === 'HEAD' ? undefined : 'pong',
     });
   };

@@ -4,7 +4,7 @@ import type { MetricsState } from '../../metrics';
 import { browserEvent } from '../click-events';
 import { hasValidIdentifiers } from '../peek-identifiers';
 import type { ReadFacts } from '../request-facts';
-import { PIXEL_NOT_MODIFIED, PIXEL_OK, type Responses } from '../responses';
+import { PIXEL_NOT_MODIFIED, PIXEL_OK, TOO_DEEP, issueMessage, type Responses } from '../responses';
 import { ALLOW, type Settings } from '../settings';
 import type { Verdicts } from '../verdicts';
 
@@ -14,6 +14,8 @@ export interface PixelEndpoint {
   readonly handle: (request: CollectorRequest, query: string) => CollectorResponse;
   /** Processes every answered pixel event now; also called by close() and the fetch adapter. */
   readonly processAnswered: () => void;
+  /** How many events are answered and not yet processed (received, not yet settled). */
+  readonly answered: () => number;
 }
 
 /**
@@ -44,15 +46,16 @@ export function createPixelEndpoint(
 
   /**
    * Decodes, judges and queues one answered pixel event. An invalid event is counted as `invalid`;
-   * a failure of injected code (isBot, a logger …) as `dropped.internal_error`: its answer is out.
+   * a failure of injected code (isBot, a logger …) or of the decoder as `dropped.internal_error`:
+   * its answer is out.
    */
   const processPixel = (request: CollectorRequest, query: string, receivedAt: number): void => {
-    const decoded = decodeEventQuery(query);
-    if (!decoded.ok) {
-      state.invalid++;
-      return;
-    }
     try {
+      const decoded = decodeEventQuery(query);
+      if (!decoded.ok) {
+        state.invalid++;
+        return;
+      }
       const facts = readFacts(request, 'browser');
       const event = verdict(browserEvent(decoded.value, facts, receivedAt), facts);
       if (event !== undefined) enqueue(event);
@@ -121,15 +124,17 @@ export function createPixelEndpoint(
     const decoded = decodeEventQuery(query);
     if (!decoded.ok) {
       state.invalid++;
-      return reject('invalid_event', decoded.issues[0]?.message ?? 'Invalid event.');
+      const issue = decoded.issues[0];
+      if (issue?.code === 'too_deep') return reject('too_deep', TOO_DEEP);
+      return reject('invalid_event', issueMessage('The event is invalid', decoded.issues[0]));
     }
     // Valid, with ids the quick check could not read (escaped keys): judged before the answer, so
-    // a failure of injected code is the adapter's 500.
+    // a failure of injected code is a 500 (see createCollector).
     const facts = readFacts(request, 'browser');
     const event = verdict(browserEvent(decoded.value, facts, receivedAt), facts);
     if (event !== undefined) enqueue(event);
     return respond(PIXEL_OK);
   };
 
-  return { handle, processAnswered };
+  return { handle, processAnswered, answered: () => answeredRequests.length };
 }

@@ -1,7 +1,7 @@
 import type { CollectorRequest, CollectorResponse } from '../../collector-request';
 import type { CollectorScriptOptions } from '../../collector-options';
 import { acceptsEncoding, matchesEtag } from '../http-headers';
-import type { Responses } from '../responses';
+import { NOSNIFF, type Responses } from '../responses';
 import { createScriptAsset } from '../script-asset';
 import { ALLOW, type Settings } from '../settings';
 
@@ -28,6 +28,7 @@ export function createScriptEndpoint(
       etag,
       'cache-control': cacheControl,
       vary: 'Accept-Encoding',
+      ...NOSNIFF,
     };
     if (matchesEtag(request.header('if-none-match'), etag)) {
       return respond({ status: 304, headers, body: undefined });
