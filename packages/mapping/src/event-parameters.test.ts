@@ -67,6 +67,19 @@ describe('eventParameters()', () => {
     ).toBe('B');
   });
 
+  it('path() on scalar parameters, falsy ones included: the root matches, nothing else does', () => {
+    // jsonpath-plus reads a falsy root as no document; such events used to fail their mapping.
+    const strings = { type: ['null', { type: 'array', items: 'string' }] };
+    for (const parameters of [null, 0, false, '', 'x', 1, true]) {
+      const scalar = browserEvent({ parameters });
+      const text = { type: ['null', 'string'] };
+      expect(evaluate(params.path('$').toJson(), scalar, text)).toBe(JSON.stringify(parameters));
+      expect(evaluate(params.path('$.k'), scalar, text)).toBeNull();
+      expect(evaluate(params.path('$..k'), scalar, strings)).toEqual([]);
+      expect(evaluate(params.path('$[*]'), scalar, strings)).toEqual([]);
+    }
+  });
+
   it('maps JSON onto records, maps and enums, and leaves the field unset when it does not fit', () => {
     const record = {
       type: 'record',

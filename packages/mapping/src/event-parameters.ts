@@ -51,17 +51,21 @@ export class JsonValueSource extends Value<JsonValue, 'json'> {
     const description = `${this.description}.path(${JSON.stringify(path)})`;
     checkJsonPath(path, description);
     const definite = !INDEFINITE.test(path);
+    const root = path.trim() === '$';
     return new JsonValueSource(description, (context) => {
       const source = Value.producer(this, context);
       return (event) => {
         const json = source(event);
         if (json === undefined) return undefined;
-        const matches: JsonValue[] = JSONPath<JsonValue[]>({
-          path,
-          json,
-          wrap: true,
-          eval: 'safe',
-        });
+        // jsonpath-plus takes a falsy root (null, 0, false, '') for no document and returns
+        // undefined; a scalar has no members, so only the root path itself matches it.
+        const matches: JsonValue[] =
+          JSONPath<JsonValue[] | undefined>({
+            path,
+            json,
+            wrap: true,
+            eval: 'safe',
+          }) ?? (root ? [json] : []);
         if (!definite) return matches;
         return matches.length === 0 ? undefined : matches[0];
       };

@@ -67,3 +67,44 @@ export const clickEventArbitrary: fc.Arbitrary<ClickEvent> = fc
       Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
     return { ...defined(event), request: defined(event.request) } as ClickEvent;
   });
+
+/**
+ * Event parameters of any shape nesting up to `maxDepth` objects and arrays: a chain of containers
+ * of any length up to it (the limit itself often), each level with scalars or small containers
+ * beside the next one, and an empty object, an empty array or a scalar at the bottom. Members
+ * beside the chain can make a value deeper than the chain, so tests keep what the schema accepts.
+ */
+export function nestedParameters(maxDepth: number): fc.Arbitrary<JsonValue> {
+  const scalar = fc.oneof(
+    fc.constantFrom<JsonValue>(null, true, false, 0, -1.5, 2 ** 53, '', '12', 'true'),
+    fc.string({ maxLength: 4 }),
+  );
+  const member = fc.oneof(
+    { weight: 3, arbitrary: scalar },
+    { weight: 1, arbitrary: fc.constantFrom<JsonValue>({}, [], { k: 'v' }, [1, 'x']) },
+  );
+  const level = fc.record({
+    array: fc.boolean(),
+    key: fc.constantFrom('k', 'items', 'sku', '$', '..', 'a.b', '*', '0', '__proto__'),
+    before: fc.array(member, { maxLength: 1 }),
+    after: fc.array(member, { maxLength: 1 }),
+  });
+  const depth = fc.oneof(fc.constant(maxDepth), fc.nat({ max: maxDepth }));
+  return fc
+    .tuple(
+      depth.chain((d) => fc.array(level, { minLength: d, maxLength: d })),
+      fc.oneof(fc.constant<JsonValue>({}), fc.constant<JsonValue>([]), scalar),
+    )
+    .map(([levels, bottom]) => {
+      let value = bottom;
+      for (const { array, key, before, after } of [...levels].reverse()) {
+        const members = [...before, value, ...after];
+        value = array
+          ? members
+          : Object.fromEntries(
+              members.map((item, i) => [i === before.length ? key : `${key}${i}`, item]),
+            );
+      }
+      return value;
+    });
+}
