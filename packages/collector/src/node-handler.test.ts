@@ -202,7 +202,7 @@ describe('pixel GET over node:http', () => {
     expect(collector.metrics()).toMatchObject({ notModified: 1, received: 0, accepted: 0 });
   });
 
-  it('reads If-None-Match in any case before the answer, and every value of it', async () => {
+  it('reads If-None-Match in any case before the answer, and only its first header, as Undertow does', async () => {
     const { collector, events, url } = await start();
     const target = new URL(pixelUrl(url, trackedEvent()));
     const head = `GET ${target.pathname}${target.search} HTTP/1.1\r\nHost: x\r\n`;
@@ -211,15 +211,48 @@ describe('pixel GET over node:http', () => {
       `${head}IF-NONE-MATCH: ${SENTINEL_ETAG}\r\nConnection: close\r\n\r\n`,
     );
     expect(revalidated).toMatch(/^HTTP\/1\.1 304 /);
-    // Two values are not the sentinel (node:http joins them the same way): the event is recorded.
-    const twice = await rawRequest(
+    // Undertow's getFirst: the sentinel in a second If-None-Match header is not seen.
+    const second = await rawRequest(
       url,
-      `${head}If-None-Match: ${SENTINEL_ETAG}\r\nif-none-match: "other"\r\nConnection: close\r\n\r\n`,
+      `${head}If-None-Match: "other"\r\nif-none-match: ${SENTINEL_ETAG}\r\nConnection: close\r\n\r\n`,
     );
-    expect(twice).toMatch(/^HTTP\/1\.1 200 /);
+    expect(second).toMatch(/^HTTP\/1\.1 200 /);
     await until(() => events.length === 1);
-    expect(events[0]!.request.headers['if-none-match']).toEqual([SENTINEL_ETAG, '"other"']);
+    expect(events[0]!.request.headers['if-none-match']).toEqual(['"other"', SENTINEL_ETAG]);
     expect(collector.metrics()).toMatchObject({ notModified: 1, received: 1 });
+  });
+
+  // Undertow's ETagUtils.parseETagList and handleIfNoneMatch(allowWeak = true), case by case.
+  const SENTINEL = SENTINEL_ETAG.slice(1, -1);
+  it.each([
+    { value: `W/"${SENTINEL}"`, status: 304, why: 'a weak tag matches' },
+    { value: `"a", "${SENTINEL}"`, status: 304, why: 'a list containing the sentinel' },
+    { value: `"a",W/"${SENTINEL}" , "b"`, status: 304, why: 'a weak sentinel inside a list' },
+    { value: `" ${SENTINEL} "`, status: 304, why: 'the quoted text is trimmed' },
+    { value: `"${SENTINEL}`, status: 304, why: 'an unterminated last tag runs to the end' },
+    {
+      value: `x${SENTINEL}"${SENTINEL}"`,
+      status: 304,
+      why: 'characters outside quotes are skipped',
+    },
+    { value: '"*"', status: 304, why: 'a quoted star matches anything' },
+    { value: '*', status: 200, why: 'a bare star is skipped' },
+    { value: SENTINEL, status: 200, why: 'an unquoted sentinel is skipped' },
+    { value: `Wx, "${SENTINEL}"`, status: 200, why: 'a W without / ends the reading' },
+    { value: `"${SENTINEL}x"`, status: 200, why: 'another tag' },
+    { value: '"a", W/"b"', status: 200, why: 'a list without the sentinel' },
+  ])('If-None-Match: $value -> $status ($why)', async ({ value, status }) => {
+    const { collector, events, url } = await start();
+    const response = await fetch(pixelUrl(url, trackedEvent()), {
+      headers: { 'if-none-match': value },
+    });
+    expect(response.status).toBe(status);
+    expect(response.headers.get('etag')).toBe(SENTINEL_ETAG);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    if (status === 200) await until(() => events.length === 1);
+    expect(collector.metrics()).toMatchObject(
+      status === 304 ? { notModified: 1, received: 0 } : { notModified: 0, received: 1 },
+    );
   });
 
   it('rejects bad events, wrong methods, unknown paths and oversized targets with counted 4xx', async () => {

@@ -34,3 +34,51 @@ export function mediaType(header: string | undefined): string | undefined {
   const semicolon = header.indexOf(';');
   return (semicolon < 0 ? header : header.slice(0, semicolon)).trim().toLowerCase();
 }
+
+/** Java's `String.trim()`: every character up to U+0020 off both ends. */
+function javaTrim(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charCodeAt(start) <= 32) start++;
+  while (end > start && text.charCodeAt(end - 1) <= 32) end--;
+  return text.slice(start, end);
+}
+
+/**
+ * Whether Divolte answers 304 to an `If-None-Match` value for `tag` (the ETag's opaque part,
+ * without quotes), read as Undertow's `ETagUtils.handleIfNoneMatch(…, allowWeak = true)` reads it:
+ * a list of quoted tags, each maybe `W/`-prefixed (weak tags match too), separated by commas and
+ * white space; characters outside quotes are skipped; a quoted `*` matches anything (a bare `*` is
+ * skipped); the text inside quotes is trimmed; an unterminated last tag runs to the end; a `W` not
+ * followed by `/` or `"` ends the reading. Divolte reads only the first `If-None-Match` header.
+ */
+export function matchesUndertowEtag(header: string, tag: string): boolean {
+  // 0: before a tag; 1: after `W`; 2: inside quotes.
+  let state = 0;
+  let start = 0;
+  for (let i = 0; i < header.length; i++) {
+    const code = header.charCodeAt(i);
+    if (state === 0) {
+      if (code === 34 /* " */) {
+        start = i + 1;
+        state = 2;
+      } else if (code === 87 /* W */) {
+        state = 1;
+      }
+    } else if (state === 1) {
+      if (code === 34) {
+        start = i + 1;
+        state = 2;
+      } else if (code !== 47 /* / */) {
+        return false;
+      }
+    } else if (code === 34) {
+      const value = javaTrim(header.slice(start, i));
+      if (value === '*' || value === tag) return true;
+      state = 0;
+    }
+  }
+  if (state !== 2) return false;
+  const value = javaTrim(header.slice(start));
+  return value === '*' || value === tag;
+}

@@ -2,6 +2,7 @@ import { SENTINEL_ETAG, decodeEventQuery } from '@tributary/schema/protocol';
 import type { CollectorRequest, CollectorResponse } from '../../collector-request';
 import type { MetricsState } from '../../metrics';
 import { browserEvent } from '../click-events';
+import { matchesUndertowEtag } from '../http-headers';
 import { hasValidIdentifiers } from '../peek-identifiers';
 import type { ReadFacts } from '../request-facts';
 import { PIXEL_NOT_MODIFIED, PIXEL_OK, TOO_DEEP, issueMessage, type Responses } from '../responses';
@@ -30,6 +31,9 @@ const schedule: (task: () => void) => void =
     : (task) => {
         setTimeout(task, 0);
       };
+
+/** The sentinel ETag's opaque part, without its quotes. */
+const SENTINEL_TAG = SENTINEL_ETAG.slice(1, -1);
 
 /** The pixel endpoint over the shared counters, responses, request facts and verdicts. */
 export function createPixelEndpoint(
@@ -98,7 +102,8 @@ export function createPixelEndpoint(
    */
   const handle = (request: CollectorRequest, query: string): CollectorResponse => {
     if (request.method !== 'GET') return responses.methodNotAllowed(ALLOW.event);
-    if (request.header('if-none-match') === SENTINEL_ETAG) {
+    const revalidation = request.headerValues('if-none-match');
+    if (revalidation !== undefined && matchesUndertowEtag(revalidation[0]!, SENTINEL_TAG)) {
       state.notModified++;
       return respond(PIXEL_NOT_MODIFIED);
     }
