@@ -18,6 +18,7 @@ const urls = serviceUrls(process.env);
 const outputDir = resolve(process.env.OUTPUT_DIR ?? 'data');
 const chromiumPath = process.env.CHROMIUM ?? CHROMIUM_PATH;
 const port = Number(process.env.PORT ?? 8290);
+const shutdownDeadlineMs = Number(process.env.SHUTDOWN_DEADLINE_MS ?? 10_000);
 const started: InfraService[] = [];
 let stack: DkdStack | undefined;
 let browser: Browser | undefined;
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     ...urls,
     outputDir,
     port,
+    shutdownDeadlineMs,
     trackerScript: await readFile(
       join(dirname(require.resolve('@tributary/tracker/package.json')), 'dist', 'tributary.js'),
     ),
@@ -106,12 +108,25 @@ command started.`);
   });
 }
 
-let stopping = false;
+// First signal: the endpoints stop listening, requests in flight get SHUTDOWN_DEADLINE_MS, the
+// connections left are destroyed, every accepted event is written to Kafka, then the services
+// this command started stop. Second signal: the connections are destroyed now instead of at the
+// deadline; the drain into Kafka still completes. Later signals only say so.
+let signals = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping what this command started…`);
+    signals++;
+    if (signals > 1) {
+      console.log(
+        `\n${signal} again: closing every connection now; still draining accepted events…`,
+      );
+      if (stack)
+        for (const endpoint of Object.values(stack.endpoints)) void endpoint.shutdown.force();
+      return;
+    }
+    console.log(
+      `\n${signal}: stopping what this command started (requests in flight get ${shutdownDeadlineMs} ms)…`,
+    );
     stopEverything().then(
       () => process.exit(0),
       (error: unknown) => {

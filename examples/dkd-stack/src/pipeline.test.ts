@@ -1,8 +1,24 @@
 // One collector endpoint without Kafka: the site with the tag, and a synthetic visit through the
 // collector and the mapping (with the demo GeoIP database) into an in-memory sink.
+import { connect, type Socket } from 'node:net';
 import { createTributaryEventMapper } from '@tributary/mapping';
 import type { Sink, SinkRecord, TributaryEventRecord } from '@tributary/schema';
+import {
+  createIdentifier,
+  createPageViewId,
+  encodeEventBatch,
+  encodeEventQuery,
+  type TrackedEvent,
+} from '@tributary/schema/protocol';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  CRASHING_TARGETS,
+  rawExchange,
+  rawRequest,
+  requestTargets,
+  statusOf,
+} from '../../../test/request-targets';
 import { demoGeoIpDatabase } from './geo';
 import { startCollectorEndpoint, type CollectorEndpoint } from './pipeline';
 import { BOT, BROWSERS, CAMPAIGNS, PAGES, REFERRERS, sendVisit, type Visit } from './traffic';
@@ -106,6 +122,142 @@ describe('a collector endpoint of the stack', () => {
       expect(record.timestamp).toBeLessThanOrEqual(Date.now() - weekAgo);
       expect(record.timestamp).toBeGreaterThanOrEqual(before - weekAgo);
     }
-    expect(endpoint.counts).toEqual({ received: 4, written: 4, unmapped: 0 });
+    expect(endpoint.counts).toEqual({ received: 4, written: 4, unmapped: 0, clientErrors: 0 });
+  });
+});
+
+/** Page views of one visitor, each with a fresh event id. */
+function pageViews(count: number): TrackedEvent[] {
+  const now = Date.now();
+  const partyId = createIdentifier({ timestamp: now });
+  const sessionId = createIdentifier({ timestamp: now });
+  return Array.from({ length: count }, (_, i) => {
+    const pageViewId = createPageViewId();
+    return {
+      partyId,
+      sessionId,
+      pageViewId,
+      eventId: `${pageViewId}0`,
+      clientTimestamp: now + i,
+      newParty: i === 0,
+      firstInSession: i === 0,
+      location: `https://riverbank.example/pricing.html?n=${i}`,
+      eventType: 'pageView',
+    };
+  });
+}
+
+/** Sends each event as a pixel GET; returns the ids of those answered 200 (accepted). */
+async function sendPixels(base: string, events: readonly TrackedEvent[]): Promise<string[]> {
+  const accepted: string[] = [];
+  for (const event of events) {
+    const response = await fetch(new URL(`csc-event?${encodeEventQuery(event)}`, base));
+    await response.arrayBuffer();
+    if (response.status === 200) accepted.push(event.eventId);
+  }
+  return accepted;
+}
+
+function opened(port: number): Promise<Socket> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      resolve(socket);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+const ROUTES = [
+  '/',
+  '/pricing.html',
+  '/site.css',
+  '/tributary.js',
+  '/csc-event',
+  '/csc-batch',
+  '/ping',
+];
+
+describe('a collector endpoint of the stack, against hostile and slow clients', () => {
+  let endpoint: CollectorEndpoint | undefined;
+  afterEach(async () => {
+    await endpoint?.close();
+    endpoint = undefined;
+  });
+
+  it('answers any request target with a 4xx at worst and loses no accepted event', async () => {
+    const sink = memorySink();
+    endpoint = await startCollectorEndpoint({
+      mapper: createTributaryEventMapper(),
+      sink,
+      trackerScript: new TextEncoder().encode('/* tag */'),
+      logger: silent,
+    });
+    const port = Number(new URL(endpoint.url).port);
+    const accepted = await sendPixels(endpoint.url, pageViews(10));
+    expect(accepted).toHaveLength(10);
+
+    for (const target of CRASHING_TARGETS) {
+      const status = statusOf(await rawExchange(port, rawRequest('GET', target)));
+      expect([400, 404], target).toContain(status);
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE'),
+        requestTargets(ROUTES),
+        async (method, target) => {
+          const response = await rawExchange(port, rawRequest(method, target));
+          const status = statusOf(response);
+          expect(status, JSON.stringify({ method, target, response })).toBeDefined();
+          expect(status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(statusOf(await rawExchange(port, 'GET / HTTP/1.1\r\nNo Colon\r\n\r\n'))).toBe(400);
+    expect(endpoint.counts.clientErrors).toBeGreaterThan(0);
+
+    expect((await fetch(endpoint.url)).status).toBe(200);
+    accepted.push(...(await sendPixels(endpoint.url, pageViews(3))));
+    await endpoint.close();
+    const written = new Set(sink.records.map((record) => record.value.eventId));
+    expect(accepted.filter((id) => !written.has(id))).toEqual([]);
+  });
+
+  it('closes within its deadline with a half-sent header and a half-sent body, draining every accepted event', async () => {
+    const sink = memorySink();
+    const deadlineMs = 500;
+    endpoint = await startCollectorEndpoint({
+      mapper: createTributaryEventMapper(),
+      sink,
+      trackerScript: new Uint8Array(),
+      shutdownDeadlineMs: deadlineMs,
+      logger: silent,
+    });
+    const port = Number(new URL(endpoint.url).port);
+    const accepted = await sendPixels(endpoint.url, pageViews(20));
+    expect(accepted).toHaveLength(20);
+
+    const header = await opened(port);
+    header.write('GET /pricing.html HTTP/1.1\r\nHost: a\r\nUser-Agent: slo');
+    const body = await opened(port);
+    const batch = encodeEventBatch(pageViews(5).map((event) => encodeEventQuery(event)));
+    body.write(
+      `POST /csc-batch HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: ${batch.length}\r\n\r\n${batch.slice(0, 30)}`,
+    );
+    // 20 pixels and the half-sent batch reached the collector; the half header is on its socket.
+    await expect.poll(() => endpoint!.collector.metrics().requests).toBe(21);
+    await expect.poll(() => endpoint!.shutdown.connections).toBeGreaterThanOrEqual(2);
+    const closed = Promise.all(
+      [header, body].map((socket) => new Promise((resolve) => socket.once('close', resolve))),
+    );
+
+    const started = Date.now();
+    await endpoint.close();
+    const tookMs = Date.now() - started;
+    await closed;
+    expect(tookMs).toBeLessThanOrEqual(deadlineMs + 2000);
+    const written = new Set(sink.records.map((record) => record.value.eventId));
+    expect(accepted.filter((id) => !written.has(id))).toEqual([]);
+    expect(endpoint.counts.written).toBe(20);
   });
 });

@@ -4,7 +4,13 @@
 // clock is set back: their events go through exactly the same code with an older receive time.
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import { createCollector, type Collector } from '@tributary/collector';
+import type { Duplex } from 'node:stream';
+import {
+  createCollector,
+  createGracefulShutdown,
+  type Collector,
+  type GracefulShutdown,
+} from '@tributary/collector';
 import type { RecordMapper } from '@tributary/mapping';
 import type {
   ClickEvent,
@@ -29,6 +35,12 @@ export interface CollectorEndpointOptions {
   port?: number;
   /** @default '127.0.0.1' */
   host?: string;
+  /**
+   * After `close()`, how long requests in flight may take before every connection left is
+   * destroyed.
+   * @default 10_000
+   */
+  shutdownDeadlineMs?: number;
   logger: Logger;
 }
 
@@ -40,6 +52,8 @@ export interface EndpointCounts {
   written: number;
   /** Events the mapping could not map (logged). */
   unmapped: number;
+  /** Requests node's HTTP parser refused (answered 400, 408 or 431). */
+  clientErrors: number;
 }
 
 /** A running endpoint. */
@@ -48,9 +62,14 @@ export interface CollectorEndpoint {
   readonly url: string;
   readonly collector: Collector;
   readonly counts: EndpointCounts;
+  /** The server's bounded shutdown; `shutdown.force()` ends its deadline at once. */
+  readonly shutdown: GracefulShutdown;
   /** Resolves once `written` reaches `count` (or rejects after `timeoutMs`). */
   waitForWritten(count: number, timeoutMs?: number): Promise<void>;
-  /** Stops taking events and drains accepted ones into the sink (the sink stays open). */
+  /**
+   * Stops taking events (connections left at the deadline are destroyed) and drains accepted
+   * ones into the sink (the sink stays open).
+   */
   close(): Promise<void>;
 }
 
@@ -64,8 +83,13 @@ const PAGE_TITLES: Record<string, string> = {
   'blog.html': 'Blog',
 };
 
-/** The site file for a URL path, or undefined. */
-export function sitePath(pathname: string): string | undefined {
+/**
+ * The site file for a request target, or undefined. Reads the path by hand: `new URL()` throws on
+ * targets like `//[` or `http://a:99999/`, and a throw in the request listener kills the process.
+ */
+export function sitePath(target: string): string | undefined {
+  const end = target.search(/[?#]/);
+  const pathname = end < 0 ? target : target.slice(0, end);
   if (pathname === '/') return 'index.html';
   const name = pathname.slice(1);
   return name in PAGE_TITLES || name === 'site.css' ? name : undefined;
@@ -82,12 +106,30 @@ async function renderSiteFile(file: string): Promise<string> {
     .replace('<!--MAIN-->', body);
 }
 
+/**
+ * Answers a request node's parser refused (a malformed or oversized header, a timeout) with a 4xx
+ * and closes the connection, as node does by default.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? '408 Request Timeout'
+        : '400 Bad Request';
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 /** Starts a collector endpoint serving the demo site. */
 export async function startCollectorEndpoint(
   options: CollectorEndpointOptions,
 ): Promise<CollectorEndpoint> {
   const { mapper, sink, logger } = options;
-  const counts: EndpointCounts = { received: 0, written: 0, unmapped: 0 };
+  const counts: EndpointCounts = { received: 0, written: 0, unmapped: 0, clientErrors: 0 };
   const waiters = new Set<() => void>();
 
   const onEvent = async (event: ClickEvent): Promise<void> => {
@@ -123,8 +165,7 @@ export async function startCollectorEndpoint(
       collector.node(request, response);
       return;
     }
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const file = request.method === 'GET' ? sitePath(url.pathname) : undefined;
+    const file = request.method === 'GET' ? sitePath(request.url ?? '/') : undefined;
     if (file === undefined) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
@@ -140,6 +181,14 @@ export async function startCollectorEndpoint(
       },
     );
   });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    counts.clientErrors++;
+    answerClientError(error, socket);
+  });
+  const shutdown = createGracefulShutdown({
+    server,
+    deadlineMs: options.shutdownDeadlineMs ?? 10_000,
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
@@ -152,6 +201,7 @@ export async function startCollectorEndpoint(
     url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
     collector,
     counts,
+    shutdown,
     waitForWritten(count, timeoutMs = 30_000) {
       return new Promise<void>((resolve, reject) => {
         const check = (): void => {
@@ -175,13 +225,9 @@ export async function startCollectorEndpoint(
     },
     close() {
       closed ??= (async () => {
+        // The server first: once no connection is left, no half-sent body can hold the drain.
+        await shutdown.close();
         await collector.close();
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => {
-          server.close(() => {
-            resolve();
-          });
-        });
       })();
       return closed;
     },

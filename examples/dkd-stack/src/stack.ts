@@ -41,6 +41,12 @@ export interface DkdStackOptions {
   readonly host?: string;
   /** "Now" for the clocks. @default Date.now */
   readonly now?: () => number;
+  /**
+   * After `close()`, how long each endpoint's requests in flight may take before its connections
+   * are destroyed (the endpoints close together).
+   * @default 10_000
+   */
+  readonly shutdownDeadlineMs?: number;
   /** @default a logger that prints warnings and errors */
   readonly logger?: Logger;
 }
@@ -145,6 +151,9 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
       ...(offset === 0 ? {} : { clock: () => Date.now() - offset }),
       ...(window === 'today' ? { port: options.port ?? 0 } : {}),
       ...(options.host === undefined ? {} : { host: options.host }),
+      ...(options.shutdownDeadlineMs === undefined
+        ? {}
+        : { shutdownDeadlineMs: options.shutdownDeadlineMs }),
     });
   }
 
@@ -214,7 +223,8 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
       return { sampleMs };
     },
     async close({ cleanUp = false } = {}) {
-      for (const endpoint of Object.values(endpoints)) await endpoint.close();
+      // Together: each waits at most the deadline, so the stack does too.
+      await Promise.all(Object.values(endpoints).map((endpoint) => endpoint.close()));
       await sink.close();
       if (!cleanUp) return;
       if (submitted) {

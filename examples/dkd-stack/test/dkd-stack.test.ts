@@ -9,23 +9,39 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openGeoIpDatabase } from '@tributary/mapping';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CHROMIUM_PATH, launchChromium } from '../src/browser';
 import type { Breakdown, Estimate } from '../src/questions';
 import { runScenario, type ScenarioResult } from '../src/scenario';
 import { druidAnswers, kafkaAnswers, serviceUrls } from '../src/services';
 import { quietLogger, startDkdStack, type DkdStack } from '../src/stack';
 import type { Tally } from '../src/traffic';
+import { describeWithServices } from '../../../test/services';
 
 const require = createRequire(import.meta.url);
 const urls = serviceUrls(process.env);
-const inCi = process.env.CI === 'true';
 const found = {
   kafka: await kafkaAnswers(urls.kafkaBrokers),
   druid: await druidAnswers(urls),
   chromium: existsSync(CHROMIUM_PATH),
 };
-const available = found.kafka && found.druid && found.chromium;
+const needs = [
+  {
+    name: `Kafka at ${urls.kafkaBrokers.join(',')}`,
+    available: found.kafka,
+    start: 'infra/kafka/kafka.sh start',
+  },
+  {
+    name: `Druid at ${urls.overlordUrl} and ${urls.brokerUrl}`,
+    available: found.druid,
+    start: 'infra/druid/druid.sh start',
+  },
+  {
+    name: `Chromium at ${CHROMIUM_PATH}`,
+    available: found.chromium,
+    start: 'apt-get install chromium',
+  },
+];
 
 /** The exact distinct count lies within the sketch's reported bounds. */
 function expectVisitors(estimate: Estimate | undefined, exact: number, what: string): void {
@@ -53,22 +69,13 @@ function expectBreakdown(
     expectVisitors(row.visitors, expected[row.key]!.visitors, `${what} ${row.key}`);
 }
 
-describe.skipIf(!available && !inCi)('the seed article on Kafka and Druid, end to end', () => {
+describeWithServices(needs, 'the seed article on Kafka and Druid, end to end', () => {
   let outputDir: string;
   let stack: DkdStack | undefined;
   let browser: Browser | undefined;
   let result: ScenarioResult;
 
-  it('finds Kafka, Druid and Chromium', () => {
-    expect(
-      found,
-      `start infra/kafka/kafka.sh and infra/druid/druid.sh (Kafka ${urls.kafkaBrokers.join(',')}, ` +
-        `Druid ${urls.overlordUrl} ${urls.brokerUrl}) and install Chromium at ${CHROMIUM_PATH}`,
-    ).toEqual({ kafka: true, druid: true, chromium: true });
-  });
-
   beforeAll(async () => {
-    if (!available) return;
     outputDir = await mkdtemp(join(tmpdir(), 'tributary-dkd-'));
     stack = await startDkdStack({
       ...urls,
