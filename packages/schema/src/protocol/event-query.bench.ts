@@ -1,5 +1,6 @@
 import { bench, describe } from 'vitest';
 import { decodeEventQuery, encodeEventQuery, type TrackedEvent } from './event-query';
+import { mayExceedParameterDepth } from './parameter-depth';
 
 const event: TrackedEvent = {
   partyId: '0:mfx0c3a1:AbCdEfGhIjKlMnOpQrStUvWxYz012345',
@@ -29,6 +30,10 @@ describe('decode one /csc-event query', () => {
   });
   bench('decodeEventQuery (validate, checksum, mincode)', () => {
     decodeEventQuery(query);
+  });
+  // The quick depth check a collector runs before answering a pixel without decoding it.
+  bench('mayExceedParameterDepth (the quick depth check alone)', () => {
+    mayExceedParameterDepth(query);
   });
 });
 

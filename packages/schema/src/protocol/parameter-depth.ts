@@ -8,8 +8,9 @@
  * Why 32: real event parameters nest a handful of levels; 32 leaves room for any sensible shape
  * while staying far below what the recursive code downstream (zod's JSON check, `JSON.stringify`,
  * JSON paths, the Avro coercion and avsc) handles on a default Node stack, so whatever the
- * collector accepts, the mapping can map. Divolte itself has only Jackson's limit (1,000 since
- * Jackson 2.15), which those recursive steps do not survive on every stack.
+ * collector accepts, the mapping can map (some 1,500 nested arrays overflowed zod's check inside a
+ * request handler). Divolte sets no limit of its own: its parsers are Jackson's, which limits
+ * nesting to 1,000 only since Jackson 2.15.
  */
 export const MAX_PARAMETER_DEPTH = 32;
 
