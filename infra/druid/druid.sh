@@ -74,7 +74,14 @@ copy_deps() { # pom output-dir [-Dprop=value...]
 }
 
 fetch() {
-  if [ -f "$home/.complete" ]; then return 0; fi
+  if [ -f "$home/.complete" ]; then
+    # A changed avro-extension/ is rebuilt; running services load it only when restarted.
+    if [ "$(cat "$home/extensions/tributary-druid-avro/.source-hash" 2>/dev/null)" != "$(avro_extension_hash)" ]; then
+      say "avro-extension/ changed: rebuilding tributary-druid-avro (restart running services to load it: druid.sh stop && druid.sh start)"
+      build_avro_extension
+    fi
+    return 0
+  fi
   command -v mvn >/dev/null || die "mvn (Maven 3.x) is needed to fetch Druid $version from Maven Central"
   local began=$SECONDS
   say "fetching Druid $version from Maven Central into $home"
@@ -100,7 +107,10 @@ build_avro_extension() {
   cp -r "$here/avro-extension/src/main/resources/." "$classes/out/"
   "$jar" --create --file "$out/tributary-druid-avro.jar" -C "$classes/out" . >&2
   rm -rf "$classes"
+  avro_extension_hash >"$out/.source-hash"
 }
+
+avro_extension_hash() { (cd "$here/avro-extension" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); }
 
 # The pid of a service this script started, if it still runs.
 service_pid() { svc_pid "$run/$1.pid" "-Dtributary\.druid\.service=$1 "; }

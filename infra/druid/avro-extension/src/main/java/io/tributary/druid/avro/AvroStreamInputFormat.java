@@ -15,8 +15,8 @@ import org.apache.druid.java.util.common.parsers.JSONPathSpec;
  * Values reach Druid as Druid's Avro extension hands them over: strings and enum symbols as
  * strings, a {@code ["null", T]} union as its value or null, booleans as booleans, numbers as
  * numbers, bytes and fixed as base64 (or UTF-8 with {@code binaryAsString}), records and maps as
- * maps, arrays as lists. Only simple root fields are discovered; nested ones need a flattenSpec
- * path or a json dimension.
+ * maps, arrays as lists without their null items. Only simple root fields are discovered; nested
+ * ones need a flattenSpec path or a json dimension.
  */
 public class AvroStreamInputFormat extends NestedInputFormat {
   private final AvroBytesDecoder avroBytesDecoder;

@@ -88,19 +88,32 @@ class AvroStreamReader extends IntermediateRowParsingReader<ByteBuffer> {
     return Collections.singletonList(MapInputRowParser.parse(schema, flattener.flatten(tree(row))));
   }
 
+  /**
+   * The input row as the sampler shows it. The converted record already is plain Java (maps,
+   * lists, strings, numbers, booleans), so it is returned as is. Going through the flattener's
+   * {@code toMap} instead fails on every record with an array: Druid's JSON flattener maker turns
+   * an array node into a {@code List} first and then hands that list back to its JSON provider,
+   * which casts it to {@code ArrayNode} (ClassCastException, reported as "Unable to parse row …
+   * into JSON"), so the sampler refused records that ingestion reads fine.
+   */
   @Override
   protected List<Map<String, Object>> toMap(ByteBuffer row) {
-    return Collections.singletonList(flattener.toMap(tree(row)));
+    return Collections.singletonList(plain(row));
   }
 
   private JsonNode tree(ByteBuffer row) {
+    return JSON.valueToTree(plain(row));
+  }
+
+  @SuppressWarnings("unchecked")
+  private Map<String, Object> plain(ByteBuffer row) {
     GenericRecord record;
     try {
       record = decoder.parse(row);
     } catch (RuntimeException e) {
       throw new ParseException(intermediateRowAsString(row), e, "Avro datum could not be decoded: %s", e.getMessage());
     }
-    return JSON.valueToTree(convert(record, record.getSchema()));
+    return (Map<String, Object>) convert(record, record.getSchema());
   }
 
   private Object convert(Object value, Schema type) {
@@ -134,9 +147,12 @@ class AvroStreamReader extends IntermediateRowParsingReader<ByteBuffer> {
         return out;
       }
       case ARRAY: {
+        // Null items are dropped, as Druid's own Avro extension does.
         List<Object> out = new ArrayList<>();
         for (Object item : (Iterable<?>) value) {
-          out.add(convert(item, type.getElementType()));
+          if (item != null) {
+            out.add(convert(item, type.getElementType()));
+          }
         }
         return out;
       }
