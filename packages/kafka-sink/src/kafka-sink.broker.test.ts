@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { createAvroValueCodec, createKafkaSink, type KafkaSinkCompression } from './index';
+import {
+  createAvroValueCodec,
+  createKafkaSink,
+  type KafkaSink,
+  type KafkaSinkCompression,
+  type KafkaSinkMetrics,
+} from './index';
 import { makeRecord, makeRecords, testRecord, type TestRecord } from '../test/fixtures';
 import {
   consumeWithKafkajs,
@@ -15,6 +21,7 @@ import {
   kafkaSh,
   kafkaService,
   crashKafkaSh,
+  signalCrashBroker,
   crashPort,
   registryService,
   registryUrl,
@@ -248,8 +255,71 @@ describeWithServices(
   },
 );
 
-// On its own broker (started here with infra/kafka/kafka.sh, stopped at the end), so killing it
-// does not disturb other suites that use the main broker at the same time.
+/** Polls `condition` every `every` ms until it holds or `ms` passed. */
+async function until(condition: () => boolean, ms: number, every = 50): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition() && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, every));
+}
+
+/**
+ * A steady stream into the sink, 100 records every 20 ms, every `write()` timed: the longest
+ * pause of the writes that ended after `mark()`, and of those before.
+ */
+function startSteadyWriter(sink: KafkaSink<TestRecord>) {
+  const accepted: number[] = [];
+  let next = 0;
+  const control = { writing: true };
+  let markedAt = Infinity;
+  const pauses = { before: 0, after: 0 };
+  const done = (async () => {
+    while (control.writing) {
+      const began = Date.now();
+      await sink.write(makeRecords(next, 100));
+      const ended = Date.now();
+      // A write still pending at the mark counts as paused by what happened there.
+      if (ended >= markedAt) pauses.after = Math.max(pauses.after, ended - began);
+      else pauses.before = Math.max(pauses.before, ended - began);
+      for (let i = next; i < next + 100; i++) accepted.push(i);
+      next += 100;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  return {
+    accepted,
+    pauses,
+    mark() {
+      markedAt = Date.now();
+      return markedAt;
+    },
+    async stop() {
+      control.writing = false;
+      await done;
+    },
+  };
+}
+
+/** Waits until the sink spools, as the test sees it every 10 ms (not the sink's own timestamp). */
+async function spoolingSeen(
+  sink: KafkaSink<TestRecord>,
+): Promise<{ at: number; metrics: KafkaSinkMetrics }> {
+  // A box, so the compiler does not narrow what the callback assigns.
+  const box: { seen?: { at: number; metrics: KafkaSinkMetrics } } = {};
+  await until(
+    () => {
+      const metrics = sink.metrics();
+      if (metrics.state === 'spooling') box.seen = { at: Date.now(), metrics };
+      return box.seen !== undefined;
+    },
+    60_000,
+    10,
+  );
+  if (box.seen === undefined) throw new Error('the sink did not spool within 60 s');
+  return box.seen;
+}
+
+// On its own broker (started here with infra/kafka/kafka.sh, stopped at the end), so killing or
+// freezing it does not disturb other suites that use the main broker at the same time.
 describeWithServices(
   [
     {
@@ -259,8 +329,18 @@ describeWithServices(
   ],
   'kafka-sink when the broker crashes',
   () => {
+    const crashBrokers = [`127.0.0.1:${crashPort}`];
+    // kafkajs's own defaults (connection timeout 1 s, request timeout 30 s, 5 retries from
+    // 300 ms): one kafkajs attempt against a dead broker then lasts 9-21 s, far past afterMs,
+    // which is what the sink's deadline must not wait for.
+    let crashKafka: Kafka;
     beforeAll(async () => {
       await crashKafkaSh('start');
+      crashKafka = new Kafka({
+        clientId: 'crash',
+        brokers: crashBrokers,
+        logLevel: logLevel.NOTHING,
+      });
     }, 180_000);
     afterAll(async () => {
       await crashKafkaSh('stop');
@@ -268,69 +348,25 @@ describeWithServices(
 
     it('kill -9 of the broker mid-stream: spooling starts within spool.afterMs (+1 s) of the first failed send, write() never pauses longer, and after a restart every accepted record arrives', async () => {
       const afterMs = 2000;
-      const crashBrokers = [`127.0.0.1:${crashPort}`];
-      // kafkajs's own defaults (connection timeout 1 s, request timeout 30 s, 5 retries from
-      // 300 ms): one kafkajs attempt against a dead broker then lasts 9-21 s, far past afterMs,
-      // which is what the sink's deadline must not wait for.
-      const crashKafka = new Kafka({
-        clientId: 'crash',
-        brokers: crashBrokers,
-        logLevel: logLevel.NOTHING,
-      });
       const topic = await createTopic(crashKafka, 'broker-crash');
-      const directory = join(spoolRoot, 'crash');
       const sink = createKafkaSink({
         kafka: crashKafka,
         topic,
         schema: testRecord,
-        spool: { directory, afterMs },
+        spool: { directory: join(spoolRoot, 'crash'), afterMs },
       });
-      const accepted: number[] = [];
-      let next = 0;
-      const control = { writing: true, killedAt: Infinity, deadAt: Infinity };
-      let longestPause = 0;
-      let longestPauseBeforeKill = 0;
-      // A steady stream: 100 records every 20 ms, for the whole test; every write() timed.
-      const writer = (async () => {
-        while (control.writing) {
-          const began = Date.now();
-          await sink.write(makeRecords(next, 100));
-          const ended = Date.now();
-          const pause = ended - began;
-          // A write that was still pending at the kill counts as paused by it.
-          if (ended >= control.killedAt) longestPause = Math.max(longestPause, pause);
-          else longestPauseBeforeKill = Math.max(longestPauseBeforeKill, pause);
-          for (let i = next; i < next + 100; i++) accepted.push(i);
-          next += 100;
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      })();
-      const until = async (condition: () => boolean, ms: number, every = 50) => {
-        const deadline = Date.now() + ms;
-        while (!condition() && Date.now() < deadline)
-          await new Promise((resolve) => setTimeout(resolve, every));
-      };
-      let spoolingSeenAt = Infinity;
-      let atSpooling: ReturnType<typeof sink.metrics> | undefined;
+      const writer = startSteadyWriter(sink);
+      let killedAt = Infinity;
+      let deadAt = Infinity;
+      let spooling: Awaited<ReturnType<typeof spoolingSeen>>;
       try {
         await until(() => sink.metrics().sent >= 3000, 30_000);
         expect(sink.metrics().sent).toBeGreaterThanOrEqual(3000);
-        control.killedAt = Date.now();
+        killedAt = writer.mark();
         await crashKafkaSh('kill');
         // The script has returned: the broker is dead by now (it died somewhere in between).
-        control.deadAt = Date.now();
-        // Watched every 10 ms by the test itself, not taken from the sink's word.
-        await until(
-          () => {
-            const metrics = sink.metrics();
-            if (metrics.state !== 'spooling') return false;
-            spoolingSeenAt = Date.now();
-            atSpooling = metrics;
-            return true;
-          },
-          60_000,
-          10,
-        );
+        deadAt = Date.now();
+        spooling = await spoolingSeen(sink);
         // The broker stays dead a little longer: writes go to the spool meanwhile.
         await new Promise((resolve) => setTimeout(resolve, 1500));
       } finally {
@@ -338,35 +374,81 @@ describeWithServices(
       }
       await until(() => sink.metrics().state === 'online', 90_000);
       await new Promise((resolve) => setTimeout(resolve, 1000));
-      control.writing = false;
-      await writer;
+      await writer.stop();
       await sink.close();
       const metrics = sink.metrics();
       const consumed = await consumeWithKcat(topic, crashBrokers);
-      const { duplicates } = expectDelivered(consumed, accepted);
-      const failingSince = atSpooling?.failingSince ?? NaN;
+      const { duplicates } = expectDelivered(consumed, writer.accepted);
+      const failingSince = spooling.metrics.failingSince ?? NaN;
       console.info(
-        `broker crash (afterMs ${afterMs}): spooling seen ${spoolingSeenAt - control.killedAt} ms after the kill began ` +
-          `(${spoolingSeenAt - control.deadAt} ms after kill -9 returned), ` +
-          `${spoolingSeenAt - failingSince} ms after the first failed send (failingSince is ${failingSince - control.killedAt} ms after the kill); ` +
-          `longest write() pause ${longestPause} ms after the kill, ${longestPauseBeforeKill} ms before; ` +
-          `${accepted.length} accepted, ${consumed.length} consumed, ${duplicates} duplicates; sent ${metrics.sent}, ` +
+        `broker crash (afterMs ${afterMs}): spooling seen ${spooling.at - killedAt} ms after the kill began ` +
+          `(${spooling.at - deadAt} ms after kill -9 returned), ${spooling.at - failingSince} ms after the first ` +
+          `failed send (failingSince is ${failingSince - killedAt} ms after the kill); longest write() pause ` +
+          `${writer.pauses.after} ms after the kill, ${writer.pauses.before} ms before; ` +
+          `${writer.accepted.length} accepted, ${consumed.length} consumed, ${duplicates} duplicates; sent ${metrics.sent}, ` +
           `spooled ${metrics.spooled}, replayed ${metrics.replayed}, acknowledged late ${metrics.acknowledgedLate}, ` +
           `retried ${metrics.retried}, failed ${metrics.failed}`,
       );
       // The issue's deadline: spooling within afterMs + 1 s of the first failure the sink saw,
       // and so of the broker's death, whatever kafkajs is still doing; writers never wait longer.
-      expect(atSpooling?.state).toBe('spooling');
-      expect(failingSince).toBeGreaterThanOrEqual(control.killedAt - 1000);
-      expect(spoolingSeenAt - failingSince).toBeLessThanOrEqual(afterMs + 1000);
-      expect(spoolingSeenAt - control.deadAt).toBeLessThanOrEqual(afterMs + 1000);
+      expect(failingSince).toBeGreaterThanOrEqual(killedAt - 1000);
+      expect(spooling.at - failingSince).toBeLessThanOrEqual(afterMs + 1000);
+      expect(spooling.at - deadAt).toBeLessThanOrEqual(afterMs + 1000);
       // And not before: afterMs is how long the sink keeps trying (timers may round by a few ms).
-      expect(atSpooling!.spoolingSince! - failingSince).toBeGreaterThanOrEqual(afterMs - 10);
-      expect(longestPause).toBeLessThanOrEqual(afterMs + 1000);
+      expect(spooling.metrics.spoolingSince! - failingSince).toBeGreaterThanOrEqual(afterMs - 10);
+      expect(writer.pauses.after).toBeLessThanOrEqual(afterMs + 1000);
       // None lost: every spooled record was replayed or acknowledged by the abandoned attempt.
       expect(metrics.spooled).toBeGreaterThan(0);
       expect(metrics.replayed + metrics.acknowledgedLate).toBe(metrics.spooled);
-      expect(consumed.length).toBe(accepted.length + duplicates);
+      expect(consumed.length).toBe(writer.accepted.length + duplicates);
+    }, 180_000);
+
+    it('a frozen broker (SIGSTOP): the sink spools at spool.afterMs while kafkajs still waits for its answer; after SIGCONT the broker acknowledges that batch and replay does not send it again', async () => {
+      const afterMs = 1500;
+      const topic = await createTopic(crashKafka, 'broker-frozen');
+      const sink = createKafkaSink({
+        kafka: crashKafka,
+        topic,
+        schema: testRecord,
+        spool: { directory: join(spoolRoot, 'frozen'), afterMs },
+      });
+      const writer = startSteadyWriter(sink);
+      let frozenAt = Infinity;
+      let spooling: Awaited<ReturnType<typeof spoolingSeen>>;
+      try {
+        await until(() => sink.metrics().sent >= 3000, 30_000);
+        expect(sink.metrics().sent).toBeGreaterThanOrEqual(3000);
+        frozenAt = writer.mark();
+        await signalCrashBroker('SIGSTOP');
+        spooling = await spoolingSeen(sink);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      } finally {
+        // Well within kafkajs's 30 s request timeout: the request it sent is still waiting.
+        await signalCrashBroker('SIGCONT');
+      }
+      await until(() => sink.metrics().state === 'online', 90_000);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await writer.stop();
+      await sink.close();
+      const metrics = sink.metrics();
+      const consumed = await consumeWithKcat(topic, crashBrokers);
+      const { duplicates } = expectDelivered(consumed, writer.accepted);
+      const failingSince = spooling.metrics.failingSince ?? NaN;
+      console.info(
+        `frozen broker (afterMs ${afterMs}): spooling seen ${spooling.at - frozenAt} ms after SIGSTOP, ` +
+          `${spooling.at - failingSince} ms after the unacknowledged send began; longest write() pause ` +
+          `${writer.pauses.after} ms after SIGSTOP, ${writer.pauses.before} ms before; ${writer.accepted.length} accepted, ` +
+          `${consumed.length} consumed, ${duplicates} duplicates; sent ${metrics.sent}, spooled ${metrics.spooled}, ` +
+          `replayed ${metrics.replayed}, acknowledged late ${metrics.acknowledgedLate}, failed ${metrics.failed}`,
+      );
+      expect(spooling.at - failingSince).toBeLessThanOrEqual(afterMs + 1000);
+      expect(spooling.at - frozenAt).toBeLessThanOrEqual(afterMs + 1000);
+      expect(writer.pauses.after).toBeLessThanOrEqual(afterMs + 1000);
+      // The batch kafkajs had sent was acknowledged after all: counted, skipped, not duplicated.
+      expect(metrics.acknowledgedLate).toBeGreaterThan(0);
+      expect(metrics.replayed + metrics.acknowledgedLate).toBe(metrics.spooled);
+      expect(duplicates).toBe(0);
+      expect(consumed.length).toBe(writer.accepted.length);
     }, 180_000);
   },
 );

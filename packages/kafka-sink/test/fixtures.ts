@@ -17,12 +17,15 @@ export const testRecord = defineRecord({
 });
 export type TestRecord = InferRecord<typeof testRecord>;
 
+/**
+ * When this test process started: record timestamps count from it. A fixed date goes stale, and
+ * the broker's 7-day retention then deletes a topic's segments (30 s after a start, then every
+ * 5 min), which emptied the crash test's topic after its broker restart.
+ */
+export const recordEpoch = Date.now();
+
 /** The `index`-th record of a run: 400 bytes of Avro (within a few), keyed by one of `parties` party ids. */
-export function makeRecord(
-  index: number,
-  parties = 50,
-  at = 1_764_300_000_000,
-): SinkRecord<TestRecord> {
+export function makeRecord(index: number, parties = 50, at = recordEpoch): SinkRecord<TestRecord> {
   const partyId = `0:party${index % parties}:${(index % parties).toString(36)}`;
   const timestamp = at + index;
   return {

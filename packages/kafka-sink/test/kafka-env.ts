@@ -1,6 +1,7 @@
 // Where the integration tests find the real services, and how they reach the infra scripts. The
 // test files read the environment; the package never does.
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -234,4 +235,17 @@ export async function crashKafkaSh(...args: string[]): Promise<string> {
   };
   const { stdout } = await run(kafkaScript, args, { env, maxBuffer: 64 * 1024 * 1024 });
   return stdout;
+}
+
+/**
+ * Sends a signal to the crash-test broker's JVM (the pid `kafka.sh start` recorded): `SIGSTOP`
+ * freezes it with its connections open, as a long GC pause or a hung host would, and `SIGCONT`
+ * resumes it.
+ */
+export async function signalCrashBroker(signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+  const cache =
+    process.env.TRIBUTARY_INFRA_CACHE ??
+    fileURLToPath(new URL('../../../.infra-cache', import.meta.url));
+  const pid = Number((await readFile(`${cache}/run/kafka-${crashPort}.pid`, 'utf8')).trim());
+  process.kill(pid, signal);
 }
