@@ -194,6 +194,10 @@ describe('the depth check', () => {
     expect(!inType.ok && inType.issues.map((issue) => [issue.code, issue.path])).toEqual([
       ['invalid_type', ['event_id']],
     ]);
+    // An unknown property is dropped, never walked.
+    const extra = parseJsonSourceEvent(jsonBody('1').replace('{', `{"extra":${deep},`));
+    expect(extra.ok).toBe(true);
+    expect(extra.ok && Object.hasOwn(extra.value, 'extra')).toBe(false);
   });
 
   it('reports the problem met first: malformed mincode before the limit stays invalid_mincode', () => {
