@@ -10,9 +10,16 @@ import { buildPublished } from '../test/published';
  * after its third, 2,972 / 1,693 B after its fourth, 2,957 / 1,672 B after its fifth; docs/tracker.md says what the remaining bytes are), kept as regression guards: a change that makes the tag
  * bigger fails here. For reference: divolte.js 4,251 B, Plausible 2,626 B
  * (shared/reference/trackers.md).
+ *
+ * Issue #15 item 11 (the persisted queue survives a page-hide beacon that fails: events leave it
+ * only on an accepting answer, beaconed ones stay marked, 4xx refusals are dropped) measured the
+ * drop-in at 2,957 -> 2,997 B. The ESM core's code did not change (2,941 B minified before and
+ * after); its gzip moved 1,672 -> 1,674 B because esbuild picks the one-letter names of the
+ * user's bundle by character frequency over the whole published file, tree-shaken features
+ * included: each of four unrelated edits to reliable-delivery.ts alone moves it between the two.
  */
-const SCRIPT_CEILING = 2957;
-const CORE_CEILING = 1672;
+const SCRIPT_CEILING = 2997;
+const CORE_CEILING = 1674;
 
 describe('size', () => {
   it(`dist/tributary.js with every feature stays within ${SCRIPT_CEILING} B gzip`, async () => {

@@ -1,11 +1,9 @@
-import { encodeEventBatch } from '@tributary/schema/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeWindow, memoryStorage } from '../test/fake-window';
 import { createConsent } from './consent';
 import { trackNavigation } from './navigation';
 import { autoPageViews } from './page-views';
-import { reliableDelivery } from './reliable-delivery';
-import { createTracker, type TrackerFeature, type TrackerOptions } from './tracker';
+import { createTracker, type TrackerOptions } from './tracker';
 
 const settle = (ms = 20): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -254,92 +252,5 @@ describe('createConsent', () => {
     consent.deny();
     await settle(0);
     expect(done).toHaveBeenCalledOnce();
-  });
-});
-
-describe('reliableDelivery', () => {
-  it('persists the queue, retries with backoff keeping the event id, and clears storage once delivered', async () => {
-    vi.useFakeTimers();
-    const { fake, tracker } = setup({
-      features: [reliableDelivery({ retryDelay: 100 })],
-    });
-    fake.online = false;
-    const id = tracker.signal('a');
-    const key = Object.keys(
-      Object.fromEntries(
-        Array.from({ length: fake.storage.length }, (_, i) => [fake.storage.key(i)!, 1]),
-      ),
-    )[0]!;
-    expect(key).toMatch(/^_dvq/);
-    expect(fake.storage.getItem(key)).toContain(encodeURIComponent(id!));
-    await vi.advanceTimersByTimeAsync(2000);
-    expect(fake.events).toHaveLength(0);
-    fake.online = true;
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(fake.events.map((e) => e.eventId)).toEqual([id]);
-    expect(fake.storage.length).toBe(0);
-  });
-
-  it('adopts the events an earlier page left in storage and bounds the queue', async () => {
-    const storage = memoryStorage();
-    const first = createFakeWindow();
-    first.online = false;
-    first.storage = storage;
-    const old = createTracker({
-      window: first.window,
-      features: [reliableDelivery({ maxQueue: 3, retryDelay: 1e6 })],
-    });
-    const ids = ['a', 'b', 'c', 'd'].map((type) => old.signal(type));
-    const second = createFakeWindow();
-    second.storage = storage;
-    createTracker({ window: second.window, features: [reliableDelivery()] });
-    await settle(50);
-    expect(second.events.map((e) => e.eventId)).toEqual(ids.slice(1));
-  });
-
-  it('sends batches by fetch and flushes what waits by sendBeacon when the page is hidden', async () => {
-    const bodies: string[] = [];
-    let answer: (() => void) | undefined;
-    const fetch = vi.fn((_url: string, init: RequestInit) => {
-      bodies.push(init.body as string);
-      return new Promise<Response>((resolve) => {
-        answer = () => {
-          resolve({ ok: true, type: 'basic' } as Response);
-        };
-      });
-    });
-    // The encoded queries, as the core hands them on.
-    const queries: string[] = [];
-    const record: TrackerFeature = (context) => {
-      const { send } = context;
-      context.send = (item) => {
-        queries.push(item[0]);
-        send(item);
-      };
-    };
-    const { fake, tracker } = setup({
-      features: [
-        record,
-        reliableDelivery({
-          batchEndpoint: '/csc-batch',
-          fetch: fetch as unknown as typeof globalThis.fetch,
-        }),
-      ],
-    });
-    tracker.signal('first');
-    tracker.signal('second');
-    tracker.signal('third');
-    expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0]![1]).toMatchObject({ method: 'POST', keepalive: true });
-    (fake.window.document as { visibilityState: string }).visibilityState = 'hidden';
-    fake.fire('document', 'visibilitychange');
-    expect(fake.beacons).toHaveLength(1);
-    expect(fake.events.map((e) => e.eventType)).toEqual(['second', 'third']);
-    answer!();
-    await settle();
-    expect(fake.storage.length).toBe(0);
-    // Byte for byte the schema's tributary-batch/1 body of the same queries.
-    expect(bodies).toEqual([encodeEventBatch(queries.slice(0, 1))]);
-    expect(fake.beacons).toEqual([encodeEventBatch(queries.slice(1))]);
   });
 });

@@ -15,10 +15,12 @@ export type TrackerFeature = (context: TrackerContext) => (() => void) | void;
 export type Committed = () => void;
 
 /**
- * A waiting event: its encoded `/csc-event` query, whom to tell once it is committed, and (in the
- * built-in image queue) whether its request is under way.
+ * A waiting event: its encoded `/csc-event` query, whom to tell once it is committed, and a mark:
+ * in the built-in image queue `1` while its request is under way; with reliable delivery the time
+ * (ms since the epoch) a page-hide beacon or keepalive request carried it, whose outcome the page
+ * may never learn.
  */
-export type QueueItem = [query: string, done?: Committed, sent?: 1];
+export type QueueItem = [query: string, done?: Committed, sent?: number];
 
 /**
  * What a {@link TrackerFeature} sees of a tracker. The functions are replaceable: a feature wraps

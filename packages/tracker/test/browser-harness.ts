@@ -10,6 +10,7 @@ import {
   type DecodedEvent,
 } from '@tributary/schema/protocol';
 import { chromium, type Browser } from 'playwright-core';
+import type { ServiceNeed } from '../../../test/services';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -41,7 +42,13 @@ export interface TestServer {
   /** Pages by path: HTML bodies. */
   pages: Map<string, string>;
   script: string;
+  /**
+   * Stops listening and drops every connection, as a collector that is gone: the port is closed
+   * (connection refused). `listen()` opens the same port again.
+   */
   close(): Promise<void>;
+  /** Listens again on the same port after `close()`. */
+  listen(): Promise<void>;
 }
 
 const GIF = Buffer.from(TRANSPARENT_GIF_HEX, 'hex');
@@ -59,14 +66,24 @@ export async function startServer(script: string): Promise<TestServer> {
     pages: new Map(),
     script,
     close: async () => {
-      for (const response of stalled) response.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => {
+      for (const response of stalled.splice(0)) response.destroy();
+      const closed = new Promise<void>((resolve) => {
         server.close(() => {
           resolve();
         });
       });
+      // After close(): the idle keep-alive connections too, so that nothing reaches the server.
+      server.closeAllConnections();
+      await closed;
     },
+    listen: () =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(state.port, '127.0.0.1', () => {
+          server.off('error', reject);
+          resolve();
+        });
+      }),
   };
   const record = (method: string, path: string, event: DecodedEvent): void => {
     state.events.push({ ...event, method, path });
@@ -127,15 +144,12 @@ export async function startServer(script: string): Promise<TestServer> {
   return state;
 }
 
-/** Whether Chromium is there; under CI its absence is an error, never a skip. */
-export function chromiumAvailable(ci: boolean): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (ci)
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium).`,
-    );
-  return false;
-}
+/** Chromium, as `describeWithServices` (test/services.ts at the repo root) takes it. */
+export const chromiumService: ServiceNeed = {
+  name: `Chromium at ${CHROMIUM}`,
+  available: existsSync(CHROMIUM),
+  start: "apt-get install -y chromium (Debian's package)",
+};
 
 /**
  * A headless Chromium with the back/forward cache enabled. Playwright gives it a fresh temporary
