@@ -1,13 +1,20 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentifier, createPageViewId, encodeEventQuery } from '@tributary/schema/protocol';
 import type { DivolteEventRecord } from '@tributary/schema';
+import {
+  CRASHING_TARGETS,
+  rawExchange,
+  rawRequest,
+  requestTargets,
+  statusOf,
+} from '../../../test/request-targets';
 import { createApp } from './app';
+import { startServer, type RunningServer } from './server';
 
 describe('the collector inside an Express service', () => {
   const records: DivolteEventRecord[] = [];
-  let server: Server;
+  let running: RunningServer;
   let base: string;
   const { app, collector } = createApp({
     trustedProxies: 1,
@@ -18,13 +25,12 @@ describe('the collector inside an Express service', () => {
   });
 
   beforeAll(async () => {
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    running = await startServer({ app, port: 0, host: '127.0.0.1', shutdownDeadlineMs: 1000 });
+    base = running.url;
   });
   afterAll(async () => {
+    await running.shutdown.close();
     await collector.close();
-    await new Promise((resolve) => server.close(resolve));
   });
 
   it('keeps serving the app’s own routes, JSON bodies included', async () => {
@@ -73,5 +79,55 @@ describe('the collector inside an Express service', () => {
     });
     expect((await fetch(`${base}/analytics/ping`)).status).toBe(200);
     expect((await fetch(`${base}/csc-event?${query}`)).status).toBe(404); // only under the prefix
+  });
+
+  it('answers any request target with a 4xx at worst and keeps every accepted event', async () => {
+    const port = Number(new URL(base).port);
+    const before = records.length;
+    const pageViewId = createPageViewId();
+    const query = encodeEventQuery({
+      partyId: createIdentifier({ timestamp: Date.now() }),
+      sessionId: createIdentifier({ timestamp: Date.now() }),
+      pageViewId,
+      eventId: `${pageViewId}0`,
+      clientTimestamp: Date.now(),
+      newParty: true,
+      firstInSession: true,
+      location: 'https://shop.example/fuzz',
+      eventType: 'pageView',
+    });
+    expect((await fetch(`${base}/analytics/csc-event?${query}`)).status).toBe(200);
+
+    for (const target of CRASHING_TARGETS) {
+      const status = statusOf(await rawExchange(port, rawRequest('GET', target)));
+      expect([400, 404], target).toContain(status);
+    }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE'),
+        requestTargets([
+          '/',
+          '/api/products',
+          '/api/orders',
+          '/analytics/csc-event',
+          '/analytics/csc-batch',
+          '/analytics/json-event',
+          '/analytics/ping',
+        ]),
+        async (method, target) => {
+          const response = await rawExchange(port, rawRequest(method, target));
+          const status = statusOf(response);
+          expect(status, JSON.stringify({ method, target, response })).toBeDefined();
+          expect(status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // A request node's parser refuses: node's own answer.
+    expect(statusOf(await rawExchange(port, 'GET / HTTP/1.1\r\nNo Colon\r\n\r\n'))).toBe(400);
+
+    expect((await fetch(`${base}/api/products`)).status).toBe(200);
+    await expect.poll(() => records.some((r) => r.pageViewId === pageViewId)).toBe(true);
+    expect(records.length).toBeGreaterThan(before);
   });
 });
