@@ -1,9 +1,14 @@
-import { encodeEventBatch, encodeEventQuery } from '@tributary/schema/protocol';
+import {
+  MAX_PARAMETER_DEPTH,
+  encodeEventBatch,
+  encodeEventQuery,
+} from '@tributary/schema/protocol';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CollectorRequest } from './collector-request';
 import { createCollector, type Collector } from './index';
-import { startNode, trackedEvent, type Started } from '../test/http';
+import { createServer } from 'node:http';
+import { listen, rawRequest, trackedEvent, type Started } from '../test/http';
 
 const PATHS = [
   '/csc-event',
@@ -34,9 +39,24 @@ const printable = fc.string({
   unit: fc.constantFrom(...' !"#$%&\'()*+,-./0123456789:;<=>?@AZaz[\\]^_`{|}~é'.split('')),
   maxLength: 60,
 });
+/** A valid pixel query whose parameters are `depth` arrays deep (mincode written by hand). */
+function deepQuery(depth: number): string {
+  return encodeEventQuery(trackedEvent({ parameters: [1] })).replace(
+    '&u=ad1!.&',
+    `&u=${'a'.repeat(depth)}d1!${'.'.repeat(depth)}&`,
+  );
+}
+// Depths around the limit and far past it, where recursive code overflows the stack.
+const depth = fc.oneof(fc.integer({ min: 28, max: 40 }), fc.integer({ min: 500, max: 6000 }));
+const jsonEvent = (parameters: string) =>
+  `{"session_id":"0:is8tiwk4:XLEUVj9hA6AXRUOp2zuIdUpaeFOC~7AU","event_id":"e","is_new_party":true,` +
+  `"is_new_session":true,"client_timestamp_iso":"2016-08-24T13:29:39.412Z","parameters":${parameters}}`;
+
 const query = fc.oneof(
+  depth.map(deepQuery),
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.constant(encodeEventQuery(trackedEvent())),
+  fc.constant('p=0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg'),
   fc
     .tuple(fc.constant(encodeEventQuery(trackedEvent())), fc.nat(400))
     .map(([q, cut]) => q.slice(0, cut)),
@@ -45,6 +65,24 @@ const query = fc.oneof(
     .map((pairs) => pairs.map(([key, value]) => `${key}=${encodeURIComponent(value)}`).join('&')),
 );
 const body = fc.oneof(
+  fc
+    .tuple(depth, fc.boolean())
+    .map(([levels, objects]) =>
+      new TextEncoder().encode(
+        jsonEvent(
+          objects
+            ? '{"k":'.repeat(levels) + '1' + '}'.repeat(levels)
+            : '['.repeat(levels) + ']'.repeat(levels),
+        ),
+      ),
+    ),
+  fc
+    .array(depth, { minLength: 1, maxLength: 3 })
+    .map((depths) =>
+      new TextEncoder().encode(
+        encodeEventBatch([encodeEventQuery(trackedEvent()), ...depths.map(deepQuery)]),
+      ),
+    ),
   fc.uint8Array({ maxLength: 300 }),
   fc.constant(new TextEncoder().encode(encodeEventBatch([encodeEventQuery(trackedEvent())]))),
   fc
@@ -64,13 +102,46 @@ const body = fc.oneof(
     })
     .map((value) => new TextEncoder().encode(JSON.stringify(value))),
 );
-const request = fc.record({
-  method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'),
-  path: fc.constantFrom(...PATHS),
-  query,
-  headers: fc.dictionary(fc.constantFrom(...HEADER_NAMES), printable, { maxKeys: 6 }),
-  body,
-});
+const request = fc
+  .record({
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH'),
+    path: fc.constantFrom(...PATHS),
+    query,
+    headers: fc.dictionary(fc.constantFrom(...HEADER_NAMES), printable, { maxKeys: 6 }),
+    // The media types the endpoints take, so bodies get as far as their decoders.
+    contentType: fc.constantFrom(undefined, 'application/json', 'text/plain'),
+    body,
+  })
+  .map(({ contentType, ...input }) =>
+    contentType === undefined
+      ? input
+      : { ...input, headers: { ...input.headers, 'content-type': contentType } },
+  );
+
+/**
+ * Requests node:http's parser refuses, each a different class: a method that is not a token, a
+ * header line without a colon, a control character in a header value, a header section past
+ * 16 KiB, bytes that are no HTTP at all (NUL first). Each gets exactly one answer.
+ */
+const malformed = fc.oneof(
+  fc
+    .string({
+      unit: fc.constantFrom(...'()<>@,;\\"/[]?={} '.split('')),
+      minLength: 1,
+      maxLength: 3,
+    })
+    .map((bad) => `G${bad}T /csc-event HTTP/1.1\r\nHost: x\r\n\r\n`),
+  printable
+    .filter((text) => !text.includes(':'))
+    .map((line) => `GET /csc-event HTTP/1.1\r\nHost: x\r\nx${line}\r\n\r\n`),
+  fc
+    .integer({ min: 1, max: 8 })
+    .map((code) => `GET /ping HTTP/1.1\r\nHost: x\r\nX-A: a${String.fromCharCode(code)}b\r\n\r\n`),
+  fc
+    .integer({ min: 17_000, max: 30_000 })
+    .map((size) => `GET /ping HTTP/1.1\r\nHost: x\r\nX-Big: ${'b'.repeat(size)}\r\n\r\n`),
+  fc.uint8Array({ minLength: 1, maxLength: 200 }).map((bytes) => Uint8Array.of(0, ...bytes)),
+);
 
 /** Counters that must balance for any traffic. */
 function expectBalanced(collector: Collector, requests: number): void {
@@ -140,20 +211,70 @@ describe('fuzzing over real HTTP', () => {
       duplicateMemorySize: 4096,
       trustedProxies: 1,
     });
-    server = await startNode(collector.node);
+    const http = createServer(collector.node);
+    http.on('clientError', collector.clientError);
+    server = await listen(http);
   });
   afterAll(async () => {
     await server.close();
   });
 
-  it('answers fuzzed query strings, headers and bodies with < 500 and counts every request', async () => {
+  it('answers fuzzed requests, depth and malformed heads included, with < 500 and nosniff, counting every one', async () => {
     let count = 0;
+    const sent = fc.oneof(
+      { weight: 4, arbitrary: request.map((input) => ({ kind: 'fetch' as const, input })) },
+      { weight: 1, arbitrary: malformed.map((raw) => ({ kind: 'raw' as const, raw })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .tuple(depth, fc.constantFrom('/csc-event', '/csc-batch', '/json-event'))
+          .map(([levels, path]) => ({ kind: 'deep' as const, levels, path })),
+      },
+    );
     await fc.assert(
-      fc.asyncProperty(request, async (input) => {
+      fc.asyncProperty(sent, async (next) => {
+        count++;
+        if (next.kind === 'raw') {
+          const answer = await rawRequest(server.url, next.raw, false);
+          expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
+          expect(answer.toLowerCase()).toContain('\r\nx-content-type-options: nosniff\r\n');
+          return;
+        }
+        if (next.kind === 'deep') {
+          const { levels, path } = next;
+          const pixel = path === '/csc-event';
+          const json = path === '/json-event';
+          const body = json
+            ? jsonEvent('['.repeat(levels) + ']'.repeat(levels))
+            : encodeEventBatch([deepQuery(levels)]);
+          const response = pixel
+            ? await fetch(`${server.url}${path}?${deepQuery(levels)}`)
+            : await fetch(`${server.url}${path}?p=0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg`, {
+                method: 'POST',
+                headers: { 'content-type': json ? 'application/json' : 'text/plain' },
+                body,
+              });
+          await response.arrayBuffer();
+          // Within the limit a valid event; past it a 400, unless the size limits come first
+          // (a pixel target past 8,192 characters, a JSON body past 4,096 bytes).
+          const expected =
+            levels <= MAX_PARAMETER_DEPTH
+              ? pixel
+                ? 200
+                : 204
+              : pixel && deepQuery(levels).length + path.length + 1 > 8192
+                ? 414
+                : json && body.length > 4096
+                  ? 413
+                  : 400;
+          expect(response.status).toBe(expected);
+          expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+          return;
+        }
+        const input = next.input;
         const method = input.method;
         const headers = { ...input.headers };
         delete headers['content-length'];
-        count++;
         // Printable ASCII goes as it is ('%' runs included); other bytes are percent-encoded.
         let target = '';
         for (const byte of Buffer.from(input.query)) {
@@ -169,11 +290,16 @@ describe('fuzzing over real HTTP', () => {
         });
         await response.arrayBuffer();
         expect(response.status).toBeLessThan(500);
+        expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       }),
       { numRuns: 300 },
     );
     await collector.close();
     expectBalanced(collector, count);
+    // Each class was sent: too-deep events and requests node's parser refused were counted.
+    expect(collector.metrics().rejected.too_deep).toBeGreaterThan(0);
+    expect(collector.metrics().rejected.bad_request).toBeGreaterThan(0);
+    expect(collector.metrics().rejected.headers_too_large).toBeGreaterThan(0);
     // 300 requests over sockets: the default 5 s is too short on a loaded machine.
   }, 120_000);
 });

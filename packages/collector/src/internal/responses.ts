@@ -1,4 +1,8 @@
-import { SENTINEL_ETAG, TRANSPARENT_GIF_HEX } from '@tributary/schema/protocol';
+import {
+  MAX_PARAMETER_DEPTH,
+  SENTINEL_ETAG,
+  TRANSPARENT_GIF_HEX,
+} from '@tributary/schema/protocol';
 import type { BodyFailure, CollectorResponse } from '../collector-request';
 import { countResponse, type MetricsState, type RejectReason } from '../metrics';
 import { constantResponse } from './constant-response';
@@ -116,7 +120,12 @@ export const INTERNAL_ERROR: CollectorResponse = Object.freeze({
 });
 
 /** The sentence of a `too_deep` rejection (custom parameters past MAX_PARAMETER_DEPTH). */
-export const TOO_DEEP = 'The custom parameters nest too deep.';
+export const TOO_DEEP = `The custom parameters nest deeper than ${MAX_PARAMETER_DEPTH} objects and arrays.`;
+
+/** Whether a decoder's issue is custom parameters nested past MAX_PARAMETER_DEPTH. */
+export function isTooDeep(issue: { readonly code: string }): boolean {
+  return issue.code === 'too_deep';
+}
 
 /** Issue codes are identifiers the decoders choose; anything else is not quoted back. */
 const SAFE_CODE = /^[a-z][a-z0-9_]{0,39}$/;

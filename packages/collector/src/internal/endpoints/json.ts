@@ -5,7 +5,7 @@ import type { MetricsState } from '../../metrics';
 import { clickEvent } from '../click-events';
 import { mediaType } from '../http-headers';
 import type { ReadFacts } from '../request-facts';
-import { NO_CONTENT, TOO_DEEP, issueMessage, type Responses } from '../responses';
+import { NO_CONTENT, TOO_DEEP, isTooDeep, issueMessage, type Responses } from '../responses';
 import { ALLOW, type Settings } from '../settings';
 import type { Verdicts } from '../verdicts';
 
@@ -62,7 +62,7 @@ export function createJsonEndpoint(
     if (!parsed.ok) {
       state.invalid++;
       const issue = parsed.issues[0];
-      if (issue?.code === 'too_deep') return reject('too_deep', TOO_DEEP);
+      if (parsed.issues.some(isTooDeep)) return reject('too_deep', TOO_DEEP);
       const field = issue?.path[0];
       const what =
         typeof field === 'string' && JSON_FIELDS.has(field)

@@ -1,11 +1,22 @@
-import { SENTINEL_ETAG, decodeEventQuery } from '@tributary/schema/protocol';
+import {
+  SENTINEL_ETAG,
+  decodeEventQuery,
+  mayExceedParameterDepth,
+} from '@tributary/schema/protocol';
 import type { CollectorRequest, CollectorResponse } from '../../collector-request';
 import type { MetricsState } from '../../metrics';
 import { browserEvent } from '../click-events';
 import { matchesUndertowEtag } from '../http-headers';
 import { hasValidIdentifiers } from '../peek-identifiers';
 import type { ReadFacts } from '../request-facts';
-import { PIXEL_NOT_MODIFIED, PIXEL_OK, TOO_DEEP, issueMessage, type Responses } from '../responses';
+import {
+  PIXEL_NOT_MODIFIED,
+  PIXEL_OK,
+  TOO_DEEP,
+  isTooDeep,
+  issueMessage,
+  type Responses,
+} from '../responses';
 import { ALLOW, type Settings } from '../settings';
 import type { Verdicts } from '../verdicts';
 
@@ -97,8 +108,9 @@ export function createPixelEndpoint(
    * node:http has handled every request that arrived). Answering a burst of requests back to back
    * and then decoding their events costs the server less than decoding between answers: the
    * clients' sockets are woken once per burst, and the decoder runs hot. A request whose ids fail
-   * the check is decoded at once and answered 200 when it is a valid event, else 400 with its
-   * reason. The receive time is taken when the request is answered.
+   * the check, or whose parameters may nest too deep (`mayExceedParameterDepth`, an upper bound),
+   * is decoded at once and answered 200 when it is a valid event, else 400 with its reason
+   * (`too_deep` past MAX_PARAMETER_DEPTH). The receive time is taken when the request is answered.
    */
   const handle = (request: CollectorRequest, query: string): CollectorResponse => {
     if (request.method !== 'GET') return responses.methodNotAllowed(ALLOW.event);
@@ -116,7 +128,9 @@ export function createPixelEndpoint(
       return respond(PIXEL_OK);
     }
     const receivedAt = clock();
-    if (hasValidIdentifiers(query)) {
+    // Parameters that may nest past MAX_PARAMETER_DEPTH are decoded before the answer, so a
+    // too-deep event gets its 400 instead of a 200 and a loss after it.
+    if (hasValidIdentifiers(query) && !mayExceedParameterDepth(query)) {
       answeredRequests.push(request);
       answeredQueries.push(query);
       answeredTimes.push(receivedAt);
@@ -129,8 +143,7 @@ export function createPixelEndpoint(
     const decoded = decodeEventQuery(query);
     if (!decoded.ok) {
       state.invalid++;
-      const issue = decoded.issues[0];
-      if (issue?.code === 'too_deep') return reject('too_deep', TOO_DEEP);
+      if (decoded.issues.some(isTooDeep)) return reject('too_deep', TOO_DEEP);
       return reject('invalid_event', issueMessage('The event is invalid', decoded.issues[0]));
     }
     // Valid, with ids the quick check could not read (escaped keys): judged before the answer, so
