@@ -89,7 +89,8 @@ def main() -> int:
             with database.get_sqla_engine() as engine, engine.connect() as connection:
                 value = connection.execute(text("SELECT 1")).scalar()
         except Exception as error:  # noqa: BLE001 - any driver error means the URI does not work
-            say(f"Druid answers at {druid_ready_url} but SELECT 1 through {druid_uri} failed: {error}")
+            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            say(f"Druid answers at {druid_ready_url} but SELECT 1 through {druid_uri} failed: {first_line}")
             return 1
         if value != 1:
             say(f"SELECT 1 through {druid_uri} answered {value!r}")

@@ -62,11 +62,11 @@ login_body() {
 }
 
 status="$(request GET /health)"
-[ "$status" = 200 ] && [ "$(cat "$work/body")" = OK ] || fail "GET /health answered $status"
+if [ "$status" != 200 ] || [ "$(cat "$work/body")" != OK ]; then fail "GET /health answered $status"; fi
 ok "GET /health answers OK"
 
 status="$(request GET /login/)"
-[ "$status" = 200 ] && grep -qi '<html' "$work/body" || fail "GET /login/ answered $status"
+if [ "$status" != 200 ] || ! grep -qi '<html' "$work/body"; then fail "GET /login/ answered $status"; fi
 ok "GET /login/ serves the login page"
 
 status="$(request POST /api/v1/security/login -H 'Content-Type: application/json' --data "$(login_body "$user" "$password-wrong")")"
@@ -110,8 +110,9 @@ query="$(python3 -c 'import json, sys; print(json.dumps({"database_id": int(sys.
 status="$(request POST /api/v1/sqllab/execute/ "${auth[@]}" -H "X-CSRFToken: $csrf" -H "Referer: $base/" \
   -H 'Content-Type: application/json' --data "$query")"
 [ "$status" = 200 ] || fail "POST /api/v1/sqllab/execute/ answered $status"
-[ "$(json 'body["status"]')" = success ] && [ "$(json 'body["data"]')" = "[{'answer': 1}]" ] ||
+if [ "$(json 'body["status"]')" != success ] || [ "$(json 'body["data"]')" != "[{'answer': 1}]" ]; then
   fail "SELECT 1 AS answer through the database Druid did not answer [{'answer': 1}]"
+fi
 ok "POST /api/v1/sqllab/execute/ runs SELECT 1 AS answer on Druid: [{'answer': 1}]"
 
 say "$passed checks passed"

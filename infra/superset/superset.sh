@@ -101,34 +101,45 @@ secret_key() {
   say "generated a secret key in $home/secret_key"
 }
 
-# What the metadata was last set up with: another admin, password, Druid URI or set of
-# scripts runs the setup again (the password is kept only as a hash).
+# What the schema was last migrated with (`superset db upgrade` and `init`, 1-3 minutes on a
+# loaded 2-core machine): only another Superset or configuration runs them again.
+schema_stamp() { printf '%s\n%s\n' "$version" "$(sha256sum <"$here/superset_config.py")" | sha256sum | cut -d' ' -f1; }
+
+# What the admin user and the Druid database were last set up with: another admin, password
+# (kept only as a hash), Druid URI or setup.py runs setup.py again (about 20 s).
 setup_stamp() {
   {
-    printf '%s\n%s\n%s\n' "$version" "$admin_user" "$druid_uri"
+    printf '%s\n%s\n%s\n' "$(schema_stamp)" "$admin_user" "$druid_uri"
     printf '%s' "$admin_password" | sha256sum
-    cat "$here/setup.py" "$here/superset_config.py" | sha256sum
+    sha256sum <"$here/setup.py"
   } | sha256sum | cut -d' ' -f1
 }
 
-# Migrations, roles and permissions, the admin user and the Druid database. Idempotent; skipped
-# when the stamp matches, since the three steps cost 1-3 minutes on a loaded 2-core machine.
+stamp_matches() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+# Migrations, roles and permissions, then the admin user and the Druid database. Each part is
+# idempotent and skipped when its stamp matches. Runs before the server starts, or beside a
+# running one (SQLite takes one writer at a time), so a new password applies without a restart.
 setup() {
-  local stamp
+  local schema stamp began=$SECONDS
+  schema="$(schema_stamp)"
   stamp="$(setup_stamp)"
-  if [ -f "$data/.setup" ] && [ "$(cat "$data/.setup")" = "$stamp" ]; then return 0; fi
+  if stamp_matches "$data/.setup" "$stamp"; then return 0; fi
   mkdir -p "$data" "$run"
-  local began=$SECONDS
-  say "setting up the metadata in $data/superset.db (db upgrade, init, admin, database; log $setup_log)"
   : >"$setup_log"
-  local step
-  for step in "db upgrade" "init"; do
-    # shellcheck disable=SC2086 # the step is two words on purpose
-    if ! "$venv/bin/superset" $step >>"$setup_log" 2>&1; then
-      tail -n 30 "$setup_log" >&2
-      die "superset $step failed (log: $setup_log)"
-    fi
-  done
+  if ! stamp_matches "$data/.schema" "$schema"; then
+    say "migrating the metadata in $data/superset.db (superset db upgrade, init; log $setup_log)"
+    local step
+    for step in "db upgrade" "init"; do
+      # shellcheck disable=SC2086 # the step is two words on purpose
+      if ! "$venv/bin/superset" $step >>"$setup_log" 2>&1; then
+        tail -n 30 "$setup_log" >&2
+        die "superset $step failed (log: $setup_log)"
+      fi
+    done
+    printf '%s\n' "$schema" >"$data/.schema"
+  fi
+  say "setting up the admin user and the Druid database (log $setup_log)"
   if ! SUPERSET_ADMIN_USER="$admin_user" SUPERSET_ADMIN_PASSWORD="$admin_password" TRIBUTARY_DRUID_URI="$druid_uri" \
     TRIBUTARY_DRUID_READY_URL="http://127.0.0.1:$druid_broker_port/druid/broker/v1/readiness" \
     "$venv/bin/python" "$here/setup.py" >>"$setup_log" 2>&1; then
