@@ -199,3 +199,251 @@ describe('the tributary-druid bin', () => {
     expect(run.stdout).toContain('tributary-druid spec');
   });
 });
+
+describe('tributary-druid spec: column options and the summary', () => {
+  const orderSchema = JSON.stringify({
+    type: 'record',
+    name: 'Order',
+    fields: [
+      { name: 'timestamp', type: { type: 'long', logicalType: 'timestamp-millis' } },
+      { name: 'customerId', type: 'string' },
+      { name: 'visitorId', type: 'string' },
+      { name: 'visit', type: 'string' },
+      { name: 'quantity', type: 'int' },
+      { name: 'latitude', type: ['null', 'double'] },
+      { name: 'location', type: 'string' },
+    ],
+  });
+  const specArgs = ['spec', '--schema', 'order.avsc', '--datasource', 'orders', '--topic', 'o'];
+
+  it('names the party and session fields, keeps and sums named fields', async () => {
+    const { run, out, files } = cli([
+      ...specArgs,
+      '--rollup',
+      '--party-field',
+      'visitorId',
+      '--session-field',
+      'visit',
+      '--dimension',
+      'customerId',
+      '--metric',
+      'quantity',
+    ]);
+    files.set('order.avsc', orderSchema);
+    expect(await run()).toBe(0);
+    const spec = JSON.parse(out.join('')) as ReturnType<typeof createSupervisorSpec>;
+    expect(spec).toEqual(
+      createSupervisorSpec({
+        schema: orderSchema,
+        dataSource: 'orders',
+        topic: 'o',
+        bootstrapServers: '127.0.0.1:9092',
+        rollup: true,
+        partyIdField: 'visitorId',
+        sessionIdField: 'visit',
+        dimensions: ['customerId'],
+        metrics: ['quantity'],
+      }),
+    );
+    const { dimensionsSpec, metricsSpec } = spec.spec.dataSchema;
+    expect(dimensionsSpec?.dimensions.map((d) => d.name)).toEqual([
+      'customerId',
+      'latitude',
+      'pagePath',
+    ]);
+    expect(metricsSpec.map((m) => [m.name, 'fieldName' in m ? m.fieldName : null])).toEqual([
+      ['count', null],
+      ['sum_quantity', 'quantity'],
+      ['unique_parties', 'visitorId'],
+      ['unique_sessions', 'visit'],
+    ]);
+  });
+
+  it('prints on stderr what each field became and by which rule', async () => {
+    const { run, err, out, files } = cli([
+      ...specArgs,
+      '--rollup',
+      '--party-field',
+      'visitorId',
+      '--session-field',
+      'none',
+    ]);
+    files.set('order.avsc', orderSchema);
+    expect(await run()).toBe(0);
+    expect(() => JSON.parse(out.join('')) as unknown).not.toThrow();
+    const summary = err.join('');
+    expect(summary).toMatch(/^orders: rolled up, 4 dimensions, 2 metrics, 3 fields left out\n/);
+    const lines = [
+      /timestamp +__time \(millis\) +the timestamp field/,
+      /customerId +left out +rollup: a name ending in Id .*\(--dimension customerId keeps it\)/,
+      /visitorId +left out +rollup: counted by its sketch/,
+      /visit +string dimension +typed from its Avro type/,
+      /quantity +long dimension +rollup: a number is summed only when named \(--metric quantity sums it\)/,
+      /latitude +double dimension +rollup: a number is summed only when named/,
+      /location +left out +rollup: the full URL; its derived column stays/,
+      /location +pagePath: string dimension +derived from location \(--no-derived drops it\)/,
+      /\(each row\) +count \(count\)/,
+      /visitorId +unique_parties \(HLLSketchBuild\) +unique visitors \(--party-field F or none\)/,
+    ];
+    for (const line of lines) expect(summary).toMatch(line);
+    expect(summary).not.toContain('unique_sessions');
+    // Without rollup every field is a typed dimension.
+    const raw = cli(specArgs);
+    raw.files.set('order.avsc', orderSchema);
+    expect(await raw.run()).toBe(0);
+    expect(raw.err.join('')).toMatch(/customerId +string dimension +typed from its Avro type/);
+    expect(raw.err.join('')).toMatch(/^orders: raw, 7 dimensions, 0 metrics, 0 fields left out\n/);
+  });
+
+  it('gives the spec command the rest of the API’s options', async () => {
+    const { run, out } = cli([
+      'spec',
+      '--schema',
+      'tributary',
+      '--datasource',
+      'clicks',
+      '--topic',
+      'clicks',
+      '--supervisor-id',
+      'clicks-v2',
+      '--timestamp',
+      'clientTimestamp',
+      '--timestamp-format',
+      'millis',
+      '--no-derived',
+      '--transform',
+      'kind=lower("eventType")',
+      '--exclude',
+      'timestamp',
+      '--rollup',
+      '--rollup-exclude',
+      'eventId',
+      '--query-granularity',
+      'hour',
+      '--segment-granularity',
+      'day',
+      '--registry',
+      'http://registry:8081',
+      '--registry-header',
+      'authorization=Basic eA==',
+      '--registry-config',
+      '{"basic.auth.credentials.source":"USER_INFO"}',
+      '--start-delay',
+      'PT1S',
+      '--period',
+      'PT10S',
+      '--late-message-rejection-period',
+      'P1D',
+      '--consumer-property',
+      'security.protocol=SSL',
+      '--tuning-config',
+      '{"maxRowsInMemory":1000}',
+      '--suspended',
+    ]);
+    expect(await run()).toBe(0);
+    expect(JSON.parse(out.join(''))).toEqual(
+      createSupervisorSpec({
+        schema: tributaryEventRecord,
+        dataSource: 'clicks',
+        topic: 'clicks',
+        bootstrapServers: '127.0.0.1:9092',
+        supervisorId: 'clicks-v2',
+        timestampColumn: 'clientTimestamp',
+        timestampFormat: 'millis',
+        derivedColumns: false,
+        transforms: [{ type: 'expression', name: 'kind', expression: 'lower("eventType")' }],
+        exclude: ['timestamp'],
+        rollup: true,
+        rollupExclude: ['eventId'],
+        queryGranularity: 'hour',
+        segmentGranularity: 'day',
+        decoder: {
+          type: 'schema_registry',
+          url: 'http://registry:8081',
+          config: { 'basic.auth.credentials.source': 'USER_INFO' },
+          headers: { authorization: 'Basic eA==' },
+        },
+        startDelay: 'PT1S',
+        period: 'PT10S',
+        lateMessageRejectionPeriod: 'P1D',
+        consumerProperties: { 'security.protocol': 'SSL' },
+        tuningConfig: { maxRowsInMemory: 1000 },
+        suspended: true,
+      }),
+    );
+  });
+
+  it('writes the Turnilo cube of the same columns', async () => {
+    const { run, out, err, files } = cli([
+      'turnilo',
+      '--schema',
+      'order.avsc',
+      '--datasource',
+      'orders',
+      '--rollup',
+      '--metric',
+      'quantity',
+      '--party-field',
+      'visitorId',
+    ]);
+    files.set('order.avsc', orderSchema);
+    expect(await run()).toBe(0);
+    expect(out.join('')).toContain('formula: "$main.sum($sum_quantity)"');
+    expect(out.join('')).toContain('formula: "$main.countDistinct($unique_parties)"');
+    expect(err.join('')).toMatch(/quantity +sum_quantity \(longSum\) +named with --metric/);
+  });
+
+  it.each([
+    [
+      'a transform without =',
+      ['--transform', 'lower("x")'],
+      2,
+      /--transform takes NAME=EXPRESSION/,
+    ],
+    ['tuning that is not a JSON object', ['--tuning-config', '[1]'], 2, /JSON object/],
+    ['a registry header without a registry', ['--registry-header', 'a=b'], 2, /need --registry/],
+    ['a metric that is not a number', ['--rollup', '--metric', 'location'], 1, /not a number/],
+    ['an unknown dimension', ['--rollup', '--dimension', 'nope'], 1, /dimensions names nope/],
+    ['an unknown party field', ['--rollup', '--party-field', 'nope'], 1, /no field nope/],
+  ])('refuses %s', async (_, extra, code, message) => {
+    const { run, err, out, files } = cli([...specArgs, ...extra]);
+    files.set('order.avsc', orderSchema);
+    expect(await run()).toBe(code);
+    expect(err.join('')).toMatch(message);
+    expect(out).toEqual([]);
+  });
+
+  it('refuses a recursive schema and a field named __time with the field’s name', async () => {
+    const recursive = cli([...specArgs]);
+    recursive.files.set(
+      'order.avsc',
+      JSON.stringify({
+        type: 'record',
+        name: 'Order',
+        fields: [
+          { name: 'timestamp', type: 'long' },
+          { name: 'parent', type: ['null', 'Order'] },
+        ],
+      }),
+    );
+    expect(await recursive.run()).toBe(1);
+    expect(recursive.err.join('')).toMatch(/^tributary-druid: Order\.parent: .*recursive/);
+    const time = cli([...specArgs]);
+    time.files.set(
+      'order.avsc',
+      JSON.stringify({
+        type: 'record',
+        name: 'Order',
+        fields: [
+          { name: 'timestamp', type: 'long' },
+          { name: '__time', type: 'string' },
+        ],
+      }),
+    );
+    expect(await time.run()).toBe(1);
+    expect(time.err.join('')).toContain('--exclude __time');
+    const excluded = cli([...specArgs, '--exclude', '__time']);
+    excluded.files.set('order.avsc', time.files.get('order.avsc')!);
+    expect(await excluded.run()).toBe(0);
+  });
+});

@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 import { divolteEventRecord, tributaryEventRecord } from '@tributary/schema';
 import { createDruidClient, type FetchFunction } from './druid-client';
 import { DruidError } from './druid-error';
+import { explainColumns, type ExplainColumnsOptions } from './explain-columns';
 import type { RecordSchemaInput } from './internal/avro-fields';
+import type { ColumnDecision, ColumnRule } from './internal/plan';
 import type { KafkaSupervisorSpec } from './spec-types';
 import { createSupervisorSpec, type SupervisorSpecOptions } from './supervisor-spec';
 import { createTurniloConfig } from './turnilo';
@@ -27,20 +29,38 @@ export interface CliOptions {
 
 const USAGE = `tributary-druid: Druid ingestion for Tributary's Avro clickstream
 
-  tributary-druid spec    --schema S --datasource D --topic T [spec options] [--out FILE]
+  tributary-druid spec    --schema S --datasource D --topic T [column options] [spec options] [--out FILE]
   tributary-druid submit  SPEC.json [--no-check]
   tributary-druid status  SUPERVISOR_ID
   tributary-druid sql     "SELECT …"
-  tributary-druid turnilo --schema S --datasource D [--rollup] [--out FILE]
+  tributary-druid turnilo --schema S --datasource D [column options] [--out FILE]
+
+  spec and turnilo print on stderr what each field became (dimension, metric, sketch, left
+  out) and by which rule.
 
   --schema S          tributary | divolte | a path to an .avsc file
+  column options:
+  --rollup            roll up: count, unique-visitor and session sketches, sums of --metric fields
+  --timestamp F       the field read into __time (default timestamp); --timestamp-format FORMAT
+  --party-field F     the visitor id sketched as unique_parties (default partyId; none for no sketch)
+  --session-field F   the session id sketched as unique_sessions (default sessionId; none for none)
+  --metric F          with --rollup, sum this number as sum_F (repeatable; nothing is summed unless named)
+  --dimension F       with --rollup, keep F although a rollup rule leaves it out, e.g. an id (repeatable)
+  --rollup-exclude F  with --rollup, leave F out; replaces the default list (repeatable)
+  --exclude F         leave F out of the datasource (repeatable)
+  --nested json|flatten, --booleans long|string
+  --no-derived        no pagePath / referrerHost columns
+  --transform NAME=EXPRESSION   one more string column from a Druid expression (repeatable)
+  --query-granularity G   (none, minute, hour, day, …)
+  spec options:
   --bootstrap H:P     Kafka bootstrap servers (env KAFKA_BOOTSTRAP_SERVERS, default 127.0.0.1:9092)
-  --rollup            roll up: count, sums, unique-visitor and session sketches
-  --query-granularity G, --segment-granularity G   (none, minute, hour, day, …)
-  --nested json|flatten, --booleans long|string, --exclude F (repeatable)
+  --supervisor-id ID  (default the datasource), --segment-granularity G
   --registry URL      decode Confluent's wire format with this schema registry
+                      (--registry-header K=V, repeatable; --registry-config JSON)
   --earliest          start at the earliest offsets
-  --task-count N, --replicas N, --task-duration PT1H
+  --task-count N, --replicas N, --task-duration PT1H, --start-delay PT5S, --period PT30S,
+  --late-message-rejection-period P1D, --consumer-property K=V (repeatable),
+  --tuning-config JSON (merged into tuningConfig), --suspended
   --legacy-parser     emit the pre-0.21 parser form
 
   Druid: env DRUID_OVERLORD_URL (default http://127.0.0.1:8081) and
@@ -48,6 +68,97 @@ const USAGE = `tributary-druid: Druid ingestion for Tributary's Avro clickstream
 `;
 
 class UsageError extends Error {}
+
+function pair(text: string, flag: string, shape: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at < 1) throw new UsageError(`--${flag} takes ${shape}, not ${JSON.stringify(text)}.`);
+  return [text.slice(0, at), text.slice(at + 1)];
+}
+
+function pairs(texts: readonly string[], flag: string): Record<string, string> {
+  return Object.fromEntries(texts.map((text) => pair(text, flag, 'KEY=VALUE')));
+}
+
+function jsonObject(text: string, flag: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--${flag} takes a JSON object.`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError(`--${flag} takes a JSON object.`);
+  }
+  return value as Record<string, unknown>;
+}
+
+// Each rule in words, with the flag that changes it: the summary is where a user learns why a
+// field is not where they expected it.
+function ruleText(decision: ColumnDecision): string {
+  const field = decision.field ?? '';
+  const keeps = `--dimension ${field} keeps it`;
+  const texts: Record<ColumnRule, string> = {
+    timestamp: 'the timestamp field (--timestamp F reads another)',
+    typed: 'typed from its Avro type',
+    'number-dimension': `rollup: a number is summed only when named (--metric ${field} sums it)`,
+    'named-metric': 'named with --metric',
+    'named-dimension': 'named with --dimension',
+    exclude: 'named with --exclude',
+    'rollup-exclude': 'named with --rollup-exclude',
+    'rollup-id': `rollup: a name ending in Id is unique per event or visitor (${keeps})`,
+    'rollup-timestamp': `rollup: another timestamp (${keeps})`,
+    'rollup-client': `rollup: unique per client (${keeps})`,
+    'rollup-derived-url': `rollup: the full URL; its derived column stays (${keeps})`,
+    'rollup-sketched': `rollup: counted by its sketch (${keeps})`,
+    count: 'rollup: events per row; query SUM("count")',
+    'party-sketch': 'unique visitors (--party-field F or none)',
+    'session-sketch': 'unique sessions (--session-field F or none)',
+    derived: `derived from ${field} (--no-derived drops it)`,
+    transform: 'named with --transform',
+  };
+  return texts[decision.rule];
+}
+
+function becomes(decision: ColumnDecision): string {
+  switch (decision.outcome) {
+    case 'left-out':
+      return 'left out';
+    case 'dimension':
+      return decision.column === decision.field
+        ? `${decision.type} dimension`
+        : `${decision.column}: ${decision.type} dimension`;
+    case 'time':
+    case 'metric':
+    case 'sketch':
+      return `${decision.column} (${decision.type})`;
+  }
+}
+
+/** The spec summary: one line per decision, as a padded table. */
+function columnSummary(
+  dataSource: string,
+  options: ExplainColumnsOptions,
+  decisions: readonly ColumnDecision[],
+): string {
+  const count = (outcome: ColumnDecision['outcome']) =>
+    decisions.filter((decision) => decision.outcome === outcome).length;
+  const rows = decisions.map((decision) => [
+    decision.field ?? '(each row)',
+    becomes(decision),
+    ruleText(decision),
+  ]);
+  const widths = [0, 1].map((column) =>
+    Math.max(...rows.map((row) => row[column]!.length), column === 0 ? 5 : 7),
+  );
+  const line = (row: readonly string[]) =>
+    `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]!}`.trimEnd();
+  return [
+    `${dataSource}: ${options.rollup === true ? 'rolled up' : 'raw'}, ${count('dimension')} dimensions, ${count('metric') + count('sketch')} metrics, ${count('left-out')} fields left out`,
+    line(['field', 'becomes', 'rule']),
+    ...rows.map(line),
+    '',
+  ].join('\n');
+}
 
 function positiveInteger(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -71,6 +182,24 @@ export async function runCli(options: CliOptions): Promise<number> {
         topic: { type: 'string' },
         bootstrap: { type: 'string' },
         rollup: { type: 'boolean' },
+        timestamp: { type: 'string' },
+        'timestamp-format': { type: 'string' },
+        'party-field': { type: 'string' },
+        'session-field': { type: 'string' },
+        metric: { type: 'string', multiple: true },
+        dimension: { type: 'string', multiple: true },
+        'rollup-exclude': { type: 'string', multiple: true },
+        'no-derived': { type: 'boolean' },
+        transform: { type: 'string', multiple: true },
+        'supervisor-id': { type: 'string' },
+        'registry-header': { type: 'string', multiple: true },
+        'registry-config': { type: 'string' },
+        'start-delay': { type: 'string' },
+        period: { type: 'string' },
+        'late-message-rejection-period': { type: 'string' },
+        'consumer-property': { type: 'string', multiple: true },
+        'tuning-config': { type: 'string' },
+        suspended: { type: 'boolean' },
         'query-granularity': { type: 'string' },
         'segment-granularity': { type: 'string' },
         nested: { type: 'string' },
@@ -139,11 +268,24 @@ export async function runCli(options: CliOptions): Promise<number> {
       stderr(`wrote ${values.out}\n`);
     }
   };
+  const granularities = [
+    'none',
+    'second',
+    'minute',
+    'fifteen_minute',
+    'thirty_minute',
+    'hour',
+    'six_hour',
+    'day',
+    'week',
+    'month',
+    'quarter',
+    'year',
+    'all',
+  ] as const;
+  // The options that shape the columns, shared by spec and turnilo so both describe one datasource.
   const shared = async () => {
-    const common: Pick<
-      SupervisorSpecOptions,
-      'schema' | 'dataSource' | 'rollup' | 'nested' | 'booleans' | 'exclude'
-    > = {
+    const common: ExplainColumnsOptions & Pick<SupervisorSpecOptions, 'dataSource'> = {
       schema: await loadSchema(),
       dataSource: required(values.datasource, 'datasource'),
     };
@@ -153,7 +295,31 @@ export async function runCli(options: CliOptions): Promise<number> {
     const booleans = choice(values.booleans, ['long', 'string'] as const, 'booleans');
     if (booleans !== undefined) common.booleans = booleans;
     if (values.exclude !== undefined) common.exclude = values.exclude;
+    if (values.timestamp !== undefined) common.timestampColumn = values.timestamp;
+    if (values['timestamp-format'] !== undefined)
+      common.timestampFormat = values['timestamp-format'];
+    const idField = (value: string | undefined): string | null | undefined =>
+      value === 'none' ? null : value;
+    const party = idField(values['party-field']);
+    if (party !== undefined) common.partyIdField = party;
+    const session = idField(values['session-field']);
+    if (session !== undefined) common.sessionIdField = session;
+    if (values.metric !== undefined) common.metrics = values.metric;
+    if (values.dimension !== undefined) common.dimensions = values.dimension;
+    if (values['rollup-exclude'] !== undefined) common.rollupExclude = values['rollup-exclude'];
+    if (values['no-derived'] === true) common.derivedColumns = false;
+    if (values.transform !== undefined) {
+      common.transforms = values.transform.map((text) => {
+        const [name, expression] = pair(text, 'transform', 'NAME=EXPRESSION');
+        return { type: 'expression', name, expression };
+      });
+    }
+    const query = choice(values['query-granularity'], granularities, 'query-granularity');
+    if (query !== undefined) common.queryGranularity = query;
     return common;
+  };
+  const summarize = (options: ExplainColumnsOptions & { dataSource: string }): void => {
+    stderr(columnSummary(options.dataSource, options, explainColumns(options)));
   };
 
   try {
@@ -164,27 +330,27 @@ export async function runCli(options: CliOptions): Promise<number> {
           topic: required(values.topic, 'topic'),
           bootstrapServers: values.bootstrap ?? env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092',
         };
-        const granularities = [
-          'none',
-          'second',
-          'minute',
-          'fifteen_minute',
-          'thirty_minute',
-          'hour',
-          'six_hour',
-          'day',
-          'week',
-          'month',
-          'quarter',
-          'year',
-          'all',
-        ] as const;
-        const query = choice(values['query-granularity'], granularities, 'query-granularity');
-        if (query !== undefined) specOptions.queryGranularity = query;
         const segment = choice(values['segment-granularity'], granularities, 'segment-granularity');
         if (segment !== undefined) specOptions.segmentGranularity = segment;
-        if (values.registry !== undefined)
-          specOptions.decoder = { type: 'schema_registry', url: values.registry };
+        if (values['supervisor-id'] !== undefined)
+          specOptions.supervisorId = values['supervisor-id'];
+        if (values.registry !== undefined) {
+          specOptions.decoder = {
+            type: 'schema_registry',
+            url: values.registry,
+            ...(values['registry-config'] === undefined
+              ? {}
+              : { config: jsonObject(values['registry-config'], 'registry-config') }),
+            ...(values['registry-header'] === undefined
+              ? {}
+              : { headers: pairs(values['registry-header'], 'registry-header') }),
+          };
+        } else if (
+          values['registry-header'] !== undefined ||
+          values['registry-config'] !== undefined
+        ) {
+          throw new UsageError('--registry-header and --registry-config need --registry.');
+        }
         if (values.earliest === true) specOptions.useEarliestOffset = true;
         const taskCount = positiveInteger(values['task-count'], 'task-count');
         if (taskCount !== undefined) specOptions.taskCount = taskCount;
@@ -192,12 +358,26 @@ export async function runCli(options: CliOptions): Promise<number> {
         if (replicas !== undefined) specOptions.replicas = replicas;
         if (values['task-duration'] !== undefined)
           specOptions.taskDuration = values['task-duration'];
+        if (values['start-delay'] !== undefined) specOptions.startDelay = values['start-delay'];
+        if (values.period !== undefined) specOptions.period = values.period;
+        if (values['late-message-rejection-period'] !== undefined)
+          specOptions.lateMessageRejectionPeriod = values['late-message-rejection-period'];
+        if (values['consumer-property'] !== undefined)
+          specOptions.consumerProperties = pairs(values['consumer-property'], 'consumer-property');
+        if (values['tuning-config'] !== undefined)
+          specOptions.tuningConfig = jsonObject(values['tuning-config'], 'tuning-config');
+        if (values.suspended === true) specOptions.suspended = true;
         if (values['legacy-parser'] === true) specOptions.legacyParser = true;
-        await emit(`${JSON.stringify(createSupervisorSpec(specOptions), null, 2)}\n`);
+        const spec = createSupervisorSpec(specOptions);
+        summarize(specOptions);
+        await emit(`${JSON.stringify(spec, null, 2)}\n`);
         return 0;
       }
       case 'turnilo': {
-        await emit(createTurniloConfig({ ...(await shared()), brokerUrl }));
+        const turnilo = { ...(await shared()), brokerUrl };
+        const yaml = createTurniloConfig(turnilo);
+        summarize(turnilo);
+        await emit(yaml);
         return 0;
       }
       case 'submit': {

@@ -25,6 +25,8 @@ export {
   type WaitForRowsOptions,
 } from './druid-client';
 export { DruidError, type DruidErrorCode, type DruidErrorOptions } from './druid-error';
+export { explainColumns, type ExplainColumnsOptions } from './explain-columns';
+export type { ColumnDecision, ColumnRule } from './internal/plan';
 export type { RecordSchemaInput } from './internal/avro-fields';
 export type {
   AvroBytesDecoder,

@@ -232,9 +232,9 @@ describeWithServices(needs, 'a real Druid ingests the generated spec from a real
     expect(stats.thrownAway).toBe(0);
   }, 240_000);
 
-  it('rolls up: counts every event, sums the numbers and sketches unique visitors within the error bound', async () => {
+  it('rolls up: counts every event, sums the named number and sketches unique visitors within the error bound', async () => {
     const dataSource = `tributary_rollup_${run}`;
-    const spec = specFor(dataSource, true);
+    const spec = specFor(dataSource, true, { metrics: ['viewportPixelWidth'] });
     const checked = await druid.checkSpec(spec, { numRows: 50 });
     if (!checked.ok) throw new Error(JSON.stringify(checked.issues, null, 2));
 

@@ -1,7 +1,7 @@
 import type { AvroField, AvroRecordSchema, AvroSchema } from '@tributary/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createSupervisorSpec, DruidError } from './index';
+import { createSupervisorSpec, DruidError, explainColumns } from './index';
 
 const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,8}$/);
 let named = 0;
@@ -44,7 +44,8 @@ const record: fc.Arbitrary<AvroRecordSchema> = fc
     fields: [
       { name: 'timestamp', type: 'long' },
       ...fields
-        .filter(([n]) => n !== 'timestamp' && !['pagePath', 'referrerHost'].includes(n))
+        // Names the planner refuses on purpose: derived columns, Druid's time column, the count metric.
+        .filter(([n]) => !['timestamp', 'pagePath', 'referrerHost', '__time', 'count'].includes(n))
         .map(([n, type]): AvroField => ({ name: n, type })),
     ],
   }));
@@ -62,11 +63,12 @@ describe('createSupervisorSpec on arbitrary record schemas', () => {
           try {
             spec = createSupervisorSpec({ schema, ...base, nested, derivedColumns: false });
           } catch (error) {
-            // Flattening `a.b` next to a field `a_b` is refused rather than silently merged.
+            // Flattening `a.b` next to a field `a_b` is refused rather than silently merged, and
+            // `_.time` would be a second __time column.
             expect(
               nested === 'flatten' &&
                 error instanceof DruidError &&
-                /both named/.test(error.message),
+                /both named|second __time/.test(error.message),
             ).toBe(true);
             return;
           }
@@ -86,7 +88,42 @@ describe('createSupervisorSpec on arbitrary record schemas', () => {
     );
   });
 
-  it('with rollup, puts each field in the dimensions, the metrics or the excluded set', () => {
+  it('with rollup, explains every field, and each dimension and metric comes from a decision', () => {
+    fc.assert(
+      fc.property(record, fc.boolean(), (schema, sumNumbers) => {
+        const numbers = schema.fields
+          .slice(1)
+          .filter((field) => ['int', 'long', 'float', 'double'].includes(field.type as string))
+          .map((field) => field.name);
+        const options = {
+          schema,
+          rollup: true,
+          ...(sumNumbers ? { metrics: numbers } : {}),
+        };
+        const spec = createSupervisorSpec({ ...base, ...options });
+        const decisions = explainColumns(options);
+        const explained = new Set(decisions.map((decision) => decision.field));
+        for (const field of schema.fields) expect(explained.has(field.name)).toBe(true);
+        const { dimensionsSpec, metricsSpec } = spec.spec.dataSchema;
+        const columns = (outcome: string) =>
+          decisions
+            .filter((decision) => decision.outcome === outcome)
+            .map((decision) => decision.column);
+        expect(dimensionsSpec!.dimensions.map((dimension) => dimension.name)).toEqual(
+          columns('dimension'),
+        );
+        expect(metricsSpec.map((metric) => metric.name).sort()).toEqual(
+          [...columns('metric'), ...columns('sketch')].sort(),
+        );
+        expect(metricsSpec.filter((metric) => metric.type.endsWith('Sum'))).toHaveLength(
+          sumNumbers ? numbers.length : 0,
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('with rollup and no exclusions, puts each field in the dimensions or the metrics', () => {
     fc.assert(
       fc.property(record, (schema) => {
         const spec = createSupervisorSpec({ schema, ...base, rollup: true, rollupExclude: [] });

@@ -6,7 +6,7 @@ import {
   tributaryEventRecord,
 } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
-import type { AvroRecordSchema } from '@tributary/schema';
+import type { AvroField, AvroRecordSchema, AvroSchema } from '@tributary/schema';
 import { createSupervisorSpec, DruidError, type SupervisorSpecOptions } from './index';
 
 const base = { dataSource: 'events', topic: 'events', bootstrapServers: 'kafka:9092' };
@@ -220,7 +220,7 @@ describe('createSupervisorSpec: the rest of the spec', () => {
     });
   });
 
-  it('rolls up: count, sums of numbers, sketches of party and session, ids out of the dimensions', () => {
+  it('rolls up: count, sketches of party and session, ids out of the dimensions, numbers kept as dimensions', () => {
     const { dataSchema } = createSupervisorSpec({
       schema: tributaryEventRecord,
       ...base,
@@ -237,25 +237,23 @@ describe('createSupervisorSpec: the rest of the spec', () => {
       'referrer',
       'remoteHost',
       'userAgentString',
-      'viewportPixelWidth',
     ]) {
       expect(names).not.toContain(gone);
     }
     expect(names).toEqual(
       expect.arrayContaining(['eventType', 'isBot', 'pagePath', 'referrerHost', 'geoCountryCode']),
     );
-    expect(dataSchema.metricsSpec[0]).toEqual({ type: 'count', name: 'count' });
-    expect(dataSchema.metricsSpec).toContainEqual({
-      type: 'longSum',
-      name: 'sum_viewportPixelWidth',
-      fieldName: 'viewportPixelWidth',
-    });
-    expect(dataSchema.metricsSpec).toContainEqual({
-      type: 'doubleSum',
-      name: 'sum_devicePixelRatio',
-      fieldName: 'devicePixelRatio',
-    });
-    expect(dataSchema.metricsSpec.slice(-2)).toEqual([
+    // Coordinates, screen sizes and ratios are attributes: summing them would be nonsense.
+    expect(dataSchema.dimensionsSpec!.dimensions).toEqual(
+      expect.arrayContaining([
+        { type: 'double', name: 'geoLatitude' },
+        { type: 'double', name: 'geoLongitude' },
+        { type: 'double', name: 'devicePixelRatio' },
+        { type: 'long', name: 'viewportPixelWidth' },
+      ]),
+    );
+    expect(dataSchema.metricsSpec).toEqual([
+      { type: 'count', name: 'count' },
       {
         type: 'HLLSketchBuild',
         name: 'unique_parties',
@@ -272,6 +270,56 @@ describe('createSupervisorSpec: the rest of the spec', () => {
       },
     ]);
     expect(dataSchema.granularitySpec).toMatchObject({ rollup: true, queryGranularity: 'minute' });
+  });
+
+  it('sums only the numbers named in metrics, and keeps the fields named in dimensions', () => {
+    const schema = defineRecord({
+      name: 'Order',
+      fields: {
+        timestamp: avro.timestampMillis(),
+        customerId: avro.string(),
+        visitorId: avro.string(),
+        quantity: avro.int(),
+        price: avro.double(),
+        latitude: avro.nullable(avro.double()),
+        longitude: avro.nullable(avro.double()),
+        shipping: field(
+          defineRecord({ name: 'Shipping', fields: { cost: avro.double(), zone: avro.string() } }),
+        ),
+      },
+    });
+    const { dataSchema } = createSupervisorSpec({
+      schema,
+      ...base,
+      rollup: true,
+      nested: 'flatten',
+      partyIdField: 'visitorId',
+      dimensions: ['customerId'],
+      metrics: ['quantity', 'price', 'shipping_cost'],
+    }).spec;
+    expect(dataSchema.dimensionsSpec!.dimensions).toEqual([
+      { type: 'string', name: 'customerId' },
+      { type: 'double', name: 'latitude' },
+      { type: 'double', name: 'longitude' },
+      { type: 'string', name: 'shipping_zone' },
+    ]);
+    expect(dataSchema.metricsSpec).toEqual([
+      { type: 'count', name: 'count' },
+      { type: 'longSum', name: 'sum_quantity', fieldName: 'quantity' },
+      { type: 'doubleSum', name: 'sum_price', fieldName: 'price' },
+      { type: 'doubleSum', name: 'sum_shipping_cost', fieldName: 'shipping_cost' },
+      {
+        type: 'HLLSketchBuild',
+        name: 'unique_parties',
+        fieldName: 'visitorId',
+        lgK: 12,
+        tgtHllType: 'HLL_4',
+      },
+    ]);
+    // Without rollup every field is a column and sums are computed at query time.
+    const raw = createSupervisorSpec({ schema, ...base, metrics: ['quantity'] }).spec.dataSchema;
+    expect(raw.metricsSpec).toEqual([]);
+    expect(raw.dimensionsSpec!.dimensions.map((d) => d.name)).toContain('quantity');
   });
 
   it('lets rollup keep chosen fields and sketch other ids', () => {
@@ -359,6 +407,63 @@ describe('createSupervisorSpec: the rest of the spec', () => {
   });
 });
 
+function recursive(fields: AvroField[]) {
+  return createSupervisorSpec({
+    schema: {
+      type: 'record',
+      name: 'Node',
+      namespace: 'test',
+      fields: [{ name: 'timestamp', type: 'long' }, ...fields],
+    },
+    ...base,
+  });
+}
+
+function withField(name: string, type: AvroSchema): AvroRecordSchema {
+  return {
+    type: 'record',
+    name: 'R',
+    fields: [
+      { name: 'timestamp', type: 'long' },
+      { name, type },
+    ],
+  };
+}
+
+describe('createSupervisorSpec: names Druid reserves', () => {
+  it('takes a field named __time when it is the timestamp or excluded', () => {
+    const schema = withField('__time', { type: 'long', logicalType: 'timestamp-millis' });
+    const asTime = createSupervisorSpec({ schema, ...base, timestampColumn: '__time' }).spec;
+    expect(asTime.dataSchema.timestampSpec).toEqual({ column: '__time', format: 'millis' });
+    expect(asTime.dataSchema.dimensionsSpec?.dimensions).toEqual([
+      { type: 'long', name: 'timestamp' },
+    ]);
+    const left = createSupervisorSpec({ schema, ...base, exclude: ['__time'] }).spec;
+    expect(left.dataSchema.timestampSpec?.column).toBe('timestamp');
+    expect(left.dataSchema.dimensionsSpec?.dimensions).toEqual([]);
+  });
+
+  it('still reads a record type used twice without recursion', () => {
+    const point = { type: 'record', name: 'Point', fields: [{ name: 'x', type: 'double' }] };
+    const schema: AvroRecordSchema = {
+      type: 'record',
+      name: 'Line',
+      fields: [
+        { name: 'timestamp', type: 'long' },
+        { name: 'from', type: point as AvroSchema },
+        { name: 'to', type: 'Point' },
+      ],
+    };
+    expect(
+      createSupervisorSpec({ schema, ...base, nested: 'flatten' }).spec.dataSchema.dimensionsSpec
+        ?.dimensions,
+    ).toEqual([
+      { type: 'double', name: 'from_x' },
+      { type: 'double', name: 'to_x' },
+    ]);
+  });
+});
+
 describe('createSupervisorSpec: errors', () => {
   const cases: [string, () => unknown, string, RegExp][] = [
     [
@@ -432,6 +537,114 @@ describe('createSupervisorSpec: errors', () => {
       () => spec({ rollup: true, partyIdField: 'nope' }),
       'invalid_option',
       /nope/,
+    ],
+    [
+      'a record that contains itself through a nullable field',
+      () => recursive([{ name: 'next', type: ['null', 'Node'], default: null }]),
+      'invalid_schema',
+      /^Node\.next: .*record test\.Node .*recursive/,
+    ],
+    [
+      'a record that contains itself through an array',
+      () => recursive([{ name: 'children', type: { type: 'array', items: 'Node' } }]),
+      'invalid_schema',
+      /^Node\.children: .*recursive/,
+    ],
+    [
+      'a record that contains itself through a map',
+      () => recursive([{ name: 'byName', type: { type: 'map', values: 'test.Node' } }]),
+      'invalid_schema',
+      /^Node\.byName: .*recursive/,
+    ],
+    [
+      'two records that contain each other',
+      () =>
+        recursive([
+          {
+            name: 'child',
+            type: {
+              type: 'record',
+              name: 'Child',
+              fields: [{ name: 'parent', type: ['null', 'Node'] }],
+            },
+          },
+        ]),
+      'invalid_schema',
+      /^Node\.child\.parent: .*recursive/,
+    ],
+    [
+      'a field named __time',
+      () => spec({ schema: withField('__time', 'string') }),
+      'invalid_schema',
+      /__time .*exclude.*--exclude __time.*timestampColumn/,
+    ],
+    [
+      'a flattened column named __time',
+      () =>
+        spec({
+          schema: withField('_', {
+            type: 'record',
+            name: 'U',
+            fields: [{ name: 'time', type: 'long' }],
+          }),
+          nested: 'flatten',
+        }),
+      'invalid_schema',
+      /__time/,
+    ],
+    [
+      'a transform named __time',
+      () => spec({ transforms: [{ type: 'expression', name: '__time', expression: '0' }] }),
+      'invalid_option',
+      /__time/,
+    ],
+    [
+      'a field named like a rollup metric',
+      () => spec({ schema: withField('count', 'long'), rollup: true }),
+      'invalid_option',
+      /both named count/,
+    ],
+    [
+      'an unknown metric',
+      () => spec({ rollup: true, metrics: ['nope'] }),
+      'invalid_option',
+      /nope/,
+    ],
+    [
+      'a metric that is not a number',
+      () => spec({ rollup: true, metrics: ['aString'] }),
+      'invalid_option',
+      /aString.*not a number/,
+    ],
+    [
+      'the timestamp as a metric',
+      () => spec({ rollup: true, metrics: ['timestamp'] }),
+      'invalid_option',
+      /timestamp/,
+    ],
+    [
+      'an unknown dimension',
+      () => spec({ rollup: true, dimensions: ['nope'] }),
+      'invalid_option',
+      /dimensions names nope/,
+    ],
+    [
+      'a field both dimension and metric',
+      () => spec({ rollup: true, dimensions: ['aLong'], metrics: ['aLong'] }),
+      'invalid_option',
+      /aLong is named in both dimensions and metrics/,
+    ],
+    [
+      'an excluded metric',
+      () => spec({ rollup: true, metrics: ['aLong'], exclude: ['aLong'] }),
+      'invalid_option',
+      /both metrics and exclude/,
+    ],
+    [
+      'a dimension also rollup-excluded',
+      () => spec({ rollup: true, dimensions: ['aLong'], rollupExclude: ['aLong'] }),
+      'invalid_option',
+      /both dimensions and rollupExclude/,
     ],
   ];
   it.each(cases)('%s', (_, make, code, message) => {

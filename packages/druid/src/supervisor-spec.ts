@@ -71,16 +71,30 @@ export interface SupervisorSpecOptions {
   exclude?: readonly string[];
   /**
    * Roll rows up at ingestion: one row per query-granularity bucket and dimension combination,
-   * with `count`, `sum_<field>` for numeric fields and HLL sketches of party and session ids.
+   * with `count`, HLL sketches of the party and session ids, and `sum_<field>` for the numbers
+   * named in `metrics`.
    * @default false
    */
   rollup?: boolean;
   /**
-   * Fields kept out of the dimensions when rolling up.
-   * @default ids (`…Id`), other timestamps, `userAgentString`, `remoteHost` and URLs with a
-   * derived column
+   * Fields kept out of the dimensions when rolling up; replaces the default list.
+   * @default the sketched party and session ids, other ids (`…Id`), other timestamps,
+   * `userAgentString`, `remoteHost` and URLs with a derived column
    */
   rollupExclude?: readonly string[];
+  /**
+   * With rollup, fields (or `<field>_<sub>` columns when flattening) kept as dimensions although
+   * a rule of `rollupExclude`'s default list would leave them out, e.g. a `customerId`.
+   * @default []
+   */
+  dimensions?: readonly string[];
+  /**
+   * With rollup, the numeric fields summed as `sum_<field>` (`longSum`/`doubleSum`) instead of
+   * kept as dimensions. Nothing is summed unless named: a type cannot tell a quantity from a
+   * coordinate, a ratio, a screen width or an id, and summing those yields nonsense.
+   * @default []
+   */
+  metrics?: readonly string[];
   /** @default 'minute' with rollup, 'none' without */
   queryGranularity?: Granularity;
   /** @default 'hour' */
@@ -177,8 +191,9 @@ function decoderSpec(options: SupervisorSpecOptions, plan: Plan): AvroBytesDecod
 /**
  * Generates a Kafka supervisor spec for Avro records from their schema: typed dimensions,
  * `__time` from the timestamp field, rollup metrics and sketches, URL-derived columns.
- * @throws {DruidError} `invalid_schema` for a schema Druid cannot ingest, `invalid_option` for
- * options that do not fit.
+ * {@link explainColumns} tells, per field, what it became and by which rule.
+ * @throws {DruidError} `invalid_schema` for a schema Druid cannot ingest (a recursive record, a
+ * decimal, a field that would be a second `__time`), `invalid_option` for options that do not fit.
  * @example
  * const spec = createSupervisorSpec({
  *   schema: tributaryEventRecord,

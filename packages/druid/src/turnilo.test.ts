@@ -55,7 +55,13 @@ describe('createTurniloConfig', () => {
 
   it('describes the rolled-up datasource: summed counts and the HLL sketches', () => {
     const [dataCube] = cube(
-      createTurniloConfig({ ...options, rollup: true, booleans: 'string', title: 'Clicks' }),
+      createTurniloConfig({
+        ...options,
+        rollup: true,
+        booleans: 'string',
+        title: 'Clicks',
+        metrics: ['viewportPixelWidth'],
+      }),
     ).dataCubes;
     expect(dataCube!.attributeOverrides).toEqual([
       { name: 'unique_parties', type: 'NUMBER', nativeType: 'HLLSketch' },

@@ -13,6 +13,8 @@ export interface TurniloConfigOptions extends Pick<
   | 'exclude'
   | 'rollup'
   | 'rollupExclude'
+  | 'dimensions'
+  | 'metrics'
   | 'partyIdField'
   | 'sessionIdField'
   | 'derivedColumns'

@@ -47,14 +47,25 @@ interface Context {
   readonly named: Map<string, AvroSchema>;
   readonly namespace: string | undefined;
   readonly path: string;
+  /** The records being read, outermost first: a reference to one of them is a cycle. */
+  readonly enclosing: readonly string[];
 }
 
 function shapeOf(schema: AvroSchema, context: Context): { shape: AvroShape; nullable: boolean } {
   if (typeof schema === 'string') {
     if (!PRIMITIVES.has(schema)) {
-      const named =
-        context.named.get(fullName(schema, context.namespace)) ?? context.named.get(schema);
+      const name = context.named.has(fullName(schema, context.namespace))
+        ? fullName(schema, context.namespace)
+        : schema;
+      const named = context.named.get(name);
       if (named === undefined) fail(`${context.path}: unknown type ${JSON.stringify(schema)}.`);
+      // Expanding a reference to an enclosing record would never end (it used to overflow the
+      // stack); a recursive value has no fixed set of columns, so it is refused by name.
+      if (context.enclosing.includes(name)) {
+        fail(
+          `${context.path}: the field refers back to the record ${name} that contains it; Druid needs a fixed set of columns, so a recursive schema cannot be ingested (carry the recursive part as a JSON string instead).`,
+        );
+      }
       return shapeOf(named, context);
     }
     return primitiveShape(schema, undefined, context);
@@ -72,9 +83,16 @@ function shapeOf(schema: AvroSchema, context: Context): { shape: AvroShape; null
     case 'error': {
       const record = schema;
       const namespace = record.namespace ?? context.namespace;
-      context.named.set(fullName(record.name, namespace), record);
+      const name = fullName(record.name, namespace);
+      context.named.set(name, record);
+      const enclosing = [...context.enclosing, name];
       const fields = record.fields.map((field) =>
-        fieldShape(field, { ...context, namespace, path: `${context.path}.${field.name}` }),
+        fieldShape(field, {
+          ...context,
+          namespace,
+          enclosing,
+          path: `${context.path}.${field.name}`,
+        }),
       );
       return { shape: { kind: 'record', fields }, nullable: false };
     }
@@ -189,6 +207,7 @@ export function readRecordSchema(input: RecordSchemaInput): RecordShape {
     named: new Map(),
     namespace: schema.namespace,
     path: schema.name,
+    enclosing: [],
   });
   if (shape.kind !== 'record') fail('The schema is not a record.');
   return { schema, fields: shape.fields };

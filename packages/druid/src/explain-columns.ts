@@ -1,0 +1,37 @@
+import { planDatasource, type ColumnDecision } from './internal/plan';
+import type { SupervisorSpecOptions } from './supervisor-spec';
+
+/** Options of {@link explainColumns}: the options that shape the datasource's columns. */
+export type ExplainColumnsOptions = Pick<
+  SupervisorSpecOptions,
+  | 'schema'
+  | 'timestampColumn'
+  | 'timestampFormat'
+  | 'booleans'
+  | 'nested'
+  | 'exclude'
+  | 'rollup'
+  | 'rollupExclude'
+  | 'dimensions'
+  | 'metrics'
+  | 'queryGranularity'
+  | 'partyIdField'
+  | 'sessionIdField'
+  | 'derivedColumns'
+  | 'transforms'
+>;
+
+/**
+ * Tells what {@link createSupervisorSpec} makes of each field with the same options: `__time`, a
+ * dimension (of which type), a metric (which aggregator), a sketch, or left out — and by which
+ * rule, so a field that leaves the dimensions never does so silently. The CLI prints this as the
+ * spec summary.
+ * @throws {DruidError} as {@link createSupervisorSpec} does for the schema and these options.
+ * @example
+ * for (const { field, outcome, column, rule } of explainColumns({ schema, rollup: true })) {
+ *   console.log(field, outcome, column, rule); // customerId left-out null rollup-id
+ * }
+ */
+export function explainColumns(options: ExplainColumnsOptions): readonly ColumnDecision[] {
+  return planDatasource(options).decisions;
+}
