@@ -94,7 +94,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         console.log(
           `stopped: ${metrics.recordsSynced} records in ${metrics.filesPublished} published Avro files.`,
         );
-        process.exit(0);
+        // stdout to a pipe is asynchronous: exit once that line is written out.
+        process.stdout.write('', () => process.exit(0));
       },
       (error: unknown) => {
         console.error('failed to drain', error);

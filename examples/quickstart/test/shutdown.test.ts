@@ -141,6 +141,7 @@ describe('the quickstart process on SIGTERM', () => {
       expect(code, running.output()).toBe(0);
       expect(at - signalledAt, running.output()).toBeLessThanOrEqual(DEADLINE_MS + 2000);
       expect(running.output()).toMatch(/SIGTERM: draining/);
+      expect(running.output()).toMatch(/^stopped: \d+ records in \d+ published Avro files\.$/m);
       const published = await publishedIds(dataDir);
       expect(accepted.filter((id) => !published.has(id))).toEqual([]);
     });
