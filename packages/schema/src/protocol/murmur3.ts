@@ -7,10 +7,13 @@ function scramble(k: number): number {
 }
 
 /**
- * MurmurHash3 x86_32 of a string's UTF-8 bytes, as a signed 32-bit integer: the
- * value Guava's `Hashing.murmur3_32(seed).hashString(s, UTF_8).asInt()` gives, which Divolte uses
- * for the request checksum (seed 0) and for party affinity (seed 42). Lone surrogates hash as `?`,
- * as Java encodes them.
+ * MurmurHash3 x86_32 of a string's UTF-8 bytes, as a signed 32-bit integer, as divolte.js computes
+ * the request checksum (seed 0); Divolte also uses it for party affinity (seed 42). Lone surrogates
+ * hash as `?`, as Java encodes them. It equals Guava's
+ * `Hashing.murmur3_32(seed).hashString(s, UTF_8).asInt()`, which Divolte's server calls, only on
+ * text without surrogate pairs: Guava before `murmur3_32_fixed` (31.0) hashes a character outside
+ * the BMP differently from its UTF-8 bytes (google/guava#5648), so Divolte marks such events
+ * corrupt and Tributary, correctly, does not.
  */
 export function murmur3x86_32(input: string, seed = 0): number {
   // ASCII is its own UTF-8. Otherwise the native encoder gives one char per byte; it cannot throw
