@@ -13,6 +13,10 @@ export function definePackageProject(name: string) {
     test: {
       name,
       include: ['src/**/*.test.ts'],
+      // Property tests of thousands of runs take well under a second on a quiet core and several on
+      // a 2-core machine that also runs Kafka and Druid: a time limit is not a performance check
+      // here (benchmarks are), only a guard against a test that hangs.
+      testTimeout: 60_000,
       benchmark: { include: ['src/**/*.bench.ts'] },
       typecheck: {
         enabled: true,
