@@ -641,6 +641,30 @@ describe('createSupervisorSpec: errors', () => {
       /both metrics and exclude/,
     ],
     [
+      'a metric inside an excluded record',
+      () =>
+        spec({
+          schema: withField('ship', {
+            type: 'record',
+            name: 'Ship',
+            fields: [{ name: 'cost', type: 'double' }],
+          }),
+          rollup: true,
+          nested: 'flatten',
+          metrics: ['ship_cost'],
+          exclude: ['ship'],
+        }),
+      'invalid_option',
+      /ship_cost is named in both metrics and exclude/,
+    ],
+    [
+      'a kept column inside an excluded record',
+      () =>
+        spec({ rollup: true, nested: 'flatten', dimensions: ['geo_country'], exclude: ['geo'] }),
+      'invalid_option',
+      /geo_country is named in both dimensions and exclude/,
+    ],
+    [
       'a dimension also rollup-excluded',
       () => spec({ rollup: true, dimensions: ['aLong'], rollupExclude: ['aLong'] }),
       'invalid_option',

@@ -286,15 +286,24 @@ export function planDatasource(options: PlanOptions): Plan {
       invalidOption(`metrics names ${name}, which is not a number that can be summed.`);
     }
   }
-  for (const [a, b, set] of [
-    ['dimensions', 'metrics', summed],
-    ['dimensions', 'exclude', excluded],
-    ['metrics', 'exclude', excluded],
-    ['dimensions', 'rollupExclude', new Set(options.rollupExclude ?? [])],
+  // Contradictions are refused rather than resolved by an order nobody can see.
+  const topOf = (name: string): string =>
+    allLeaves.find((leaf) => leaf.name === name)?.path?.split('.')[1] ?? name;
+  const rollupExcluded = new Set(options.rollupExclude ?? []);
+  for (const name of kept) {
+    if (summed.has(name)) invalidOption(`${name} is named in both dimensions and metrics.`);
+    if (rollupExcluded.has(name)) {
+      invalidOption(`${name} is named in both dimensions and rollupExclude.`);
+    }
+  }
+  for (const [option, named] of [
+    ['dimensions', kept],
+    ['metrics', summed],
   ] as const) {
-    const named = a === 'dimensions' ? kept : summed;
     for (const name of named) {
-      if (set.has(name)) invalidOption(`${name} is named in both ${a} and ${b}.`);
+      if (excluded.has(topOf(name))) {
+        invalidOption(`${name} is named in both ${option} and exclude.`);
+      }
     }
   }
   const pick = (option: string | null | undefined, fallback: string): string | undefined => {
