@@ -142,7 +142,11 @@ export interface Tracker<TEvents extends EventMap = UntypedEvents> {
    * with `timeoutMs`, at the latest after that many milliseconds. Calls it once.
    */
   whenCommitted(callback: () => void, timeoutMs?: number): void;
-  /** Sends waiting events now (with reliable delivery: by beacon or keepalive request). */
+  /**
+   * Sends waiting events now (with reliable delivery: by beacon or keepalive request, as when the
+   * page is hidden; they stay queued and stored until an answer accepts them, since a beacon
+   * never tells).
+   */
   flush(): void;
   /** The party (visitor) id. */
   readonly partyId: string;
