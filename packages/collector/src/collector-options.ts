@@ -113,8 +113,12 @@ export interface CollectorOptions {
    */
   trustedProxies?: number;
   /**
-   * Truncate client addresses (IPv4 to /24, IPv6 to /48) in everything handed to `onEvent`,
-   * X-Forwarded-For included; other address headers (Forwarded, X-Real-IP, …) are removed.
+   * Truncate client addresses in everything handed to `onEvent`: the remote address, and every
+   * IPv4 or IPv6 address found in any header value (X-Forwarded-For, Forwarded, X-Real-IP and every
+   * other header, known or not; cookies and the user agent are read from the cut headers). IPv4 is
+   * cut to its /24 (`203.0.113.0`), IPv6 to its /48 (`2001:db8:1::`); an IPv6 address that carries
+   * an IPv4 address (IPv4-mapped or -compatible, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`, Teredo
+   * `2001:0::/32`) becomes that IPv4 address's /24. No header is dropped.
    * @default false
    */
   anonymiseIp?: boolean;

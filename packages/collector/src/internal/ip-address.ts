@@ -76,17 +76,104 @@ function formatIpv6(groups: readonly number[]): string {
 }
 
 /**
+ * The IPv4 address an IPv6 address carries, as 4 bytes, in the forms that hold a client's IPv4
+ * address: IPv4-mapped `::ffff:a.b.c.d` (what a dual-stack socket reports for an IPv4 peer),
+ * IPv4-compatible `::a.b.c.d` (not `::` or `::1`), NAT64 `64:ff9b::a.b.c.d` (RFC 6052), 6to4
+ * `2002:AABB:CCDD::/48` (RFC 3056: bits 16–47) and Teredo `2001:0::/32` (RFC 4380: the client's
+ * address is the last 32 bits, inverted).
+ */
+export function embeddedIpv4(groups: readonly number[]): number[] | undefined {
+  const [g0 = 0, g1 = 0, g2 = 0, g3 = 0, g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
+  let high: number;
+  let low: number;
+  if (g0 === 0x2002) {
+    high = g1;
+    low = g2;
+  } else if (g0 === 0x2001 && g1 === 0) {
+    high = g6 ^ 0xffff;
+    low = g7 ^ 0xffff;
+  } else if (
+    g2 === 0 &&
+    g3 === 0 &&
+    g4 === 0 &&
+    ((g0 === 0x64 && g1 === 0xff9b && g5 === 0) ||
+      (g0 === 0 && g1 === 0 && (g5 === 0xffff || (g5 === 0 && g6 !== 0))))
+  ) {
+    high = g6;
+    low = g7;
+  } else {
+    return undefined;
+  }
+  return [high >>> 8, high & 0xff, low >>> 8, low & 0xff];
+}
+
+/**
+ * An address as the consumer gets it: an IPv4-mapped IPv6 address (`::ffff:127.0.0.1` or
+ * `::ffff:7f00:1`, what a dual-stack listener reports for an IPv4 client) as the plain IPv4
+ * address (`127.0.0.1`), as Divolte records it and as geo databases look it up; anything else
+ * as it is.
+ */
+export function normaliseIpAddress(text: string): string {
+  // Only text starting `:` or `0` with a colon can be IPv4-mapped: one comparison for the rest.
+  const first = text.charCodeAt(0);
+  if ((first !== 58 && first !== 48) || !text.includes(':')) return text;
+  const v6 = parseIpv6(text);
+  if (
+    v6?.[5] !== 0xffff ||
+    v6[0] !== 0 ||
+    v6[1] !== 0 ||
+    v6[2] !== 0 ||
+    v6[3] !== 0 ||
+    v6[4] !== 0
+  ) {
+    return text;
+  }
+  return `${v6[6]! >>> 8}.${v6[6]! & 0xff}.${v6[7]! >>> 8}.${v6[7]! & 0xff}`;
+}
+
+/**
  * Truncates an address before it leaves the collector: IPv4 to its /24 (`198.51.100.0`), IPv6 to
- * its /48 (`2001:db8:1::`), an IPv4-mapped IPv6 address (`::ffff:198.51.100.7`, what a dual-stack
- * Node socket reports) as IPv4. Anything that is not an address becomes `undefined`.
+ * its /48 (`2001:db8:1::`). An IPv6 address that carries an IPv4 address (see
+ * {@link embeddedIpv4}: mapped, compatible, NAT64, 6to4, Teredo) becomes that IPv4 address's /24,
+ * since its /48 would still hold it (6to4) or say nothing useful about where the client is.
+ * Anything that is not an address becomes `undefined`.
  */
 export function anonymiseIpAddress(text: string): string | undefined {
   const v4 = parseIpv4(text);
   if (v4 !== undefined) return `${v4[0]}.${v4[1]}.${v4[2]}.0`;
   const v6 = parseIpv6(text);
   if (v6 === undefined) return undefined;
-  if (v6.slice(0, 5).every((group) => group === 0) && v6[5] === 0xffff) {
-    return `::ffff:${v6[6]! >>> 8}.${v6[6]! & 0xff}.${v6[7]! >>> 8}.0`;
-  }
+  const embedded = embeddedIpv4(v6);
+  if (embedded !== undefined) return `${embedded[0]}.${embedded[1]}.${embedded[2]}.0`;
   return formatIpv6([v6[0]!, v6[1]!, v6[2]!, 0, 0, 0, 0, 0]);
+}
+
+// Runs of text that may hold an address: hex digits, colons and dots with a colon or a dot.
+const CANDIDATE = /[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*/g;
+// Dotted quads inside a run, leading zeros allowed (some parsers read them, so they are cut too).
+const DOTTED_QUAD = /(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)/g;
+
+function cutRun(run: string): string {
+  // Two colons at least: maybe IPv6, as it is or before punctuation (`…::1.` ending a sentence).
+  if (run.indexOf(':') !== run.lastIndexOf(':')) {
+    const whole = anonymiseIpAddress(run);
+    if (whole !== undefined) return whole;
+    const end = run.search(/[:.]+$/);
+    const trimmed = end > 0 ? anonymiseIpAddress(run.slice(0, end)) : undefined;
+    if (trimmed !== undefined) return trimmed + run.slice(end);
+  }
+  return run.replace(DOTTED_QUAD, (quad, a: string, b: string, c: string, d: string) =>
+    Number(a) > 255 || Number(b) > 255 || Number(c) > 255 || Number(d) > 255
+      ? quad
+      : `${a}.${b}.${c}.0`,
+  );
+}
+
+/**
+ * Every IPv4 or IPv6 address in a header value, truncated as {@link anonymiseIpAddress} does,
+ * whatever the header and wherever the address stands in it (`for="[2001:db8::1]:443"`,
+ * `203.0.113.7:5555`, a list). The rest of the value is kept.
+ */
+export function cutAddresses(value: string): string {
+  return value.replace(CANDIDATE, cutRun);
 }

@@ -2,7 +2,8 @@ import type { ClickEvent, RequestContext } from '@tributary/schema';
 import type { CollectorRequest } from '../collector-request';
 import type { DropReason } from '../metrics';
 import { parseCookies } from './cookies';
-import { anonymiseIpAddress } from './ip-address';
+import { anonymiseIpAddress, cutAddresses } from './ip-address';
+import { setOwn } from './own-property';
 import { resolveRemoteAddress } from './remote-address';
 import type { Settings } from './settings';
 
@@ -21,16 +22,17 @@ export type ReadFacts = (request: CollectorRequest, source: ClickEvent['source']
 /** How many user agents' bot verdicts are remembered. */
 const BOT_CACHE_SIZE = 1000;
 
-/** Headers that carry client addresses other than X-Forwarded-For; dropped when anonymising. */
-const ADDRESS_HEADERS = [
-  'forwarded',
-  'x-real-ip',
-  'x-client-ip',
-  'cf-connecting-ip',
-  'true-client-ip',
-  'fastly-client-ip',
-  'x-cluster-client-ip',
-];
+/**
+ * The headers an anonymising collector hands on: every one, with every IPv4 and IPv6 address found
+ * in any value truncated (see {@link cutAddresses}). A list of address headers to drop would always
+ * miss one (`X-Original-Forwarded-For`, `Fly-Client-IP`, a proxy's own), so none is trusted to be
+ * the only place an address is.
+ */
+function anonymiseHeaders(headers: Record<string, string[]>): Record<string, string[]> {
+  const cut: Record<string, string[]> = {};
+  for (const name of Object.keys(headers)) setOwn(cut, name, headers[name]!.map(cutAddresses));
+  return cut;
+}
 
 /** The reader of request facts for these settings, with its cache of bot verdicts. */
 export function createRequestFacts(settings: Settings): ReadFacts {
@@ -60,29 +62,23 @@ export function createRequestFacts(settings: Settings): ReadFacts {
       trustedProxies > 0 ? request.headerValues('x-forwarded-for') : undefined,
       trustedProxies,
     );
-    let headers: Record<string, string[]> | undefined;
+    // The record of every header first: the lookups after it read the record, not the raw list.
+    let headers = request.headers();
     if (anonymise) {
-      headers = { ...request.headers() };
+      headers = anonymiseHeaders(headers);
       remoteAddress = anonymiseIpAddress(remoteAddress) ?? '';
-      for (const name of ADDRESS_HEADERS) Reflect.deleteProperty(headers, name);
-      const forwarded = headers['x-forwarded-for'];
-      if (forwarded !== undefined) {
-        headers['x-forwarded-for'] = forwarded.map((value) =>
-          value
-            .split(',')
-            .map((entry) => anonymiseIpAddress(entry.trim()) ?? 'unknown')
-            .join(', '),
-        );
-      }
     }
-    const userAgent = request.header('user-agent');
+    let userAgent = request.header('user-agent');
+    const cookie = request.header('cookie');
     const context: RequestContext = {
       remoteAddress,
-      headers: headers ?? request.headers(),
-      cookies: parseCookies(request.header('cookie')),
+      headers,
+      // What the consumer sees comes from the cut headers; bots are told by the user agent sent.
+      cookies: parseCookies(anonymise && cookie !== undefined ? cutAddresses(cookie) : cookie),
     };
-    if (userAgent !== undefined) context.userAgent = userAgent;
     const isBot = source === 'browser' || detectBotsOnJson ? isBotAgent(userAgent) : false;
+    if (anonymise && userAgent !== undefined) userAgent = cutAddresses(userAgent);
+    if (userAgent !== undefined) context.userAgent = userAgent;
     const doNotTrack = request.header('dnt') === '1';
     const globalPrivacyControl = request.header('sec-gpc') === '1';
     const dropReason: DropReason | undefined =
