@@ -26,7 +26,7 @@ for (const codec of ['null', 'deflate'] as const) {
     }),
   };
   for (const [kind, arbitrary] of Object.entries(kinds)) {
-    const bench = createRecoveryBench(divolteEventRecord.schema);
+    const bench = createRecoveryBench(divolteEventRecord.schema, codec);
     const published: string[] = [];
     let altered = 0;
     for (const d of fc.sample(arbitrary, { numRuns: trials, seed: 7 })) {

@@ -7,7 +7,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defineRecord, avro as types } from '@tributary/schema';
 import { createFileSink, FileSinkError, type FileSinkOptions } from './index';
@@ -414,10 +414,13 @@ describe('createFileSink', () => {
 describe('recovery at open', () => {
   async function crashedPartial(codec: 'null' | 'deflate' = 'null') {
     const { sink } = sinkWith({ syncEveryRecords: 10, codec });
-    await sink.write(divolteBatch(0, 30));
-    await vi.waitFor(() => {
-      expect(sink.metrics().recordsSynced).toBe(30);
-    });
+    // Three blocks of ten.
+    for (let n = 10; n <= 30; n += 10) {
+      await sink.write(divolteBatch(n - 10, n));
+      await vi.waitFor(() => {
+        expect(sink.metrics().recordsSynced).toBe(n);
+      });
+    }
     // What a crash leaves: a copy of the .partial file as it is now, in directories of its own.
     const [partial] = listFiles(dirs.work);
     const crashed = createTempDirs();
@@ -489,6 +492,38 @@ describe('recovery at open', () => {
       'notes.txt',
     ]);
     expect(sink.metrics()).toMatchObject({ filesRecovered: 1, filesDiscarded: 1 });
+    await sink.close();
+  });
+
+  it('keeps damaged bytes aside instead of publishing or deleting them', async () => {
+    const path = await crashedPartial();
+    const bytes = readFileSync(path);
+    // Invalid UTF-8 in a string of record 12, in the second block, with the third block after it.
+    const at = bytes.indexOf('https://shop.example/products/12', 0, 'latin1');
+    const damaged = Buffer.from(bytes);
+    damaged[at] = 0xff;
+    writeFileSync(path, damaged);
+    // A second file whose header is damaged: the magic itself.
+    const other = path.replace('-0.avro', '-5.avro');
+    writeFileSync(other, Buffer.concat([Buffer.from('Obj\x02', 'latin1'), bytes.subarray(4)]));
+    const sink = reopen();
+    await sink.open();
+    expect(sink.metrics()).toMatchObject({
+      filesRecovered: 1,
+      recordsRecovered: 10,
+      filesSetAside: 2,
+      filesDiscarded: 0,
+    });
+    const [published] = listFiles(dirs.pub);
+    const kept = readFileSync(join(dirs.pub, published!));
+    expect(numbers(await readWithAvsc(join(dirs.pub, published!)))).toEqual(range(0, 10));
+    // Every byte is still there: the published prefix and the rest, and the other file whole.
+    const work = listFiles(dirs.work);
+    expect(work).toEqual([
+      `${basename(path)}.corrupt-at-${kept.length}`,
+      `${basename(other)}.corrupt`,
+    ]);
+    expect(Buffer.concat([kept, readFileSync(join(dirs.work, work[0]!))])).toEqual(damaged);
     await sink.close();
   });
 

@@ -21,16 +21,15 @@ import {
   SYNC_SIZE,
   type AvroCodec,
 } from './internal/container';
-import { scanContainer } from './internal/container-scan';
 import {
   formatFileName,
   isSafeNamePart,
   ownPartialPattern,
-  parseStamp,
   PARTIAL_SUFFIX,
-  subdirectoryOf,
   type SubdirectoryLayout,
 } from './internal/file-names';
+import { createPublisher } from './internal/publisher';
+import { createRecovery } from './internal/recovery';
 
 /** Runs `callback` once after `delayMs`; returns a function that cancels it. */
 export type FileSinkScheduler = (callback: () => void, delayMs: number) => () => void;
@@ -141,6 +140,11 @@ export interface FileSinkMetrics {
   readonly recordsRecovered: number;
   /** Partial files removed because they held no complete block (nothing was ever synced). */
   readonly filesDiscarded: number;
+  /**
+   * Damaged bytes recovery found and kept in the working directory as `*.partial.corrupt*` files
+   * (a damaged header, or damage after the last valid block), never published or deleted.
+   */
+  readonly filesSetAside: number;
   /** Records accepted but not yet synced. */
   readonly bufferedRecords: number;
   /** Their encoded size. */
@@ -287,6 +291,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     filesRecovered: 0,
     recordsRecovered: 0,
     filesDiscarded: 0,
+    filesSetAside: 0,
     errors: 0,
   };
 
@@ -300,8 +305,20 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   let inFlightBytes = 0;
   let file: OpenFile | undefined;
   let sequence = 0;
-  // Partial files this run gave up on after an I/O error; published by the next maintenance.
-  const orphans: string[] = [];
+  const publisher = createPublisher({ fs, publishDirectory: publishDir, layout });
+  const recovery = createRecovery({
+    fs,
+    workingDirectory: workDir,
+    publisher,
+    ownPartial,
+    clock,
+    logger,
+    counters: m,
+    headerPrefix: encodeHeader(schemaJson, codec, new Uint8Array(SYNC_SIZE)).subarray(
+      0,
+      -SYNC_SIZE,
+    ),
+  });
 
   let opening: Promise<void> | undefined;
   let closing = false;
@@ -403,16 +420,10 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
 
   // --- files ----------------------------------------------------------------------------------
 
-  function publishPathOf(name: string, openedAt: number): { dir: string; path: string } {
-    const sub = subdirectoryOf(layout, openedAt);
-    const dir = sub === '' ? publishDir : join(publishDir, sub);
-    return { dir, path: join(dir, name) };
-  }
-
   async function createFile(now: number): Promise<OpenFile> {
     for (;;) {
       const name = formatFileName({ openedAt: now, prefix, hostname: host, sequence: sequence++ });
-      if (await fs.exists(publishPathOf(name, now).path)) continue;
+      if (await fs.exists(publisher.pathOf(name, now).path)) continue;
       const partialPath = join(workDir, name + PARTIAL_SUFFIX);
       let handle: FileSinkFileHandle;
       try {
@@ -501,10 +512,10 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     } catch {
       // The descriptor is gone either way.
     }
-    if (target.records > 0) orphans.push(target.partialPath);
+    if (target.records > 0) recovery.adopt(target.partialPath);
     else
       await fs.unlink(target.partialPath).catch(() => {
-        orphans.push(target.partialPath);
+        recovery.adopt(target.partialPath);
       });
   }
 
@@ -513,7 +524,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     try {
       await target.handle.close();
     } catch (error) {
-      orphans.push(target.partialPath);
+      recovery.adopt(target.partialPath);
       throw error;
     }
     if (target.records === 0) {
@@ -522,77 +533,23 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       m.filesDiscarded += 1;
       return;
     }
-    const { dir, path } = publishPathOf(target.name, target.openedAt);
+    let path: string;
     try {
-      await fs.mkdir(dir, { recursive: true });
-      await fs.rename(target.partialPath, path);
-      await fs.syncDirectory(dir);
+      path = await publisher.publish(target.partialPath, target.name, target.openedAt);
     } catch (error) {
-      orphans.push(target.partialPath);
+      recovery.adopt(target.partialPath);
       throw error;
     }
     m.filesPublished += 1;
     logger?.debug('file-sink: published', { path, records: target.records, bytes: target.bytes });
   }
 
-  // Publishes a partial file of an earlier run (or one abandoned after an error): truncates a
-  // torn tail, or removes the file if it holds no complete block.
-  async function recoverFile(partialPath: string, name: string, openedAt: number) {
-    const handle = await fs.open(partialPath, 'r+');
-    let scan;
-    try {
-      const { size } = await handle.stat();
-      scan = await scanContainer(handle, size);
-      if (scan.records > 0 && scan.validLength < size) {
-        await handle.truncate(scan.validLength);
-        await handle.datasync();
-      }
-    } finally {
-      await handle.close();
-    }
-    if (scan.records === 0) {
-      await fs.unlink(partialPath);
-      m.filesDiscarded += 1;
-      return;
-    }
-    let published = name.slice(0, -PARTIAL_SUFFIX.length);
-    for (let k = 1; await fs.exists(publishPathOf(published, openedAt).path); k++) {
-      published = name.slice(0, -PARTIAL_SUFFIX.length - '.avro'.length) + `-r${k}.avro`;
-    }
-    const { dir, path } = publishPathOf(published, openedAt);
-    await fs.mkdir(dir, { recursive: true });
-    await fs.rename(partialPath, path);
-    await fs.syncDirectory(dir);
-    m.filesRecovered += 1;
-    m.recordsRecovered += scan.records;
-    logger?.info('file-sink: recovered a partial file', { path, records: scan.records });
-  }
-
-  async function recoverOrphans(): Promise<void> {
-    while (orphans.length > 0) {
-      const path = orphans[0]!;
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      const stamp = ownPartial.exec(name)?.[1];
-      try {
-        await recoverFile(
-          path,
-          name,
-          (stamp === undefined ? undefined : parseStamp(stamp)) ?? clock(),
-        );
-      } catch (error) {
-        // Gone already (someone moved it): nothing left to publish. Anything else is retried.
-        if (errorCode(error) !== 'ENOENT') throw error;
-      }
-      orphans.shift();
-    }
-  }
-
   // --- syncing and rolling --------------------------------------------------------------------
 
   async function syncNow(): Promise<void> {
     await syncPending();
-    // After the new records, so an orphan that cannot be published never holds them back.
-    await recoverOrphans();
+    // After the new records, so a file that cannot be published never holds them back.
+    await recovery.recoverAbandoned();
   }
 
   async function syncPending(): Promise<void> {
@@ -677,7 +634,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     const rollDue = file !== undefined && now >= file.rollAt;
     // While failing, only the backoff timer retries, however many writes arrive meanwhile.
     const waiting = failures > 0 && now < retryAt;
-    if (!waiting && (syncDue || rollDue || failures > 0 || orphans.length > 0)) {
+    if (!waiting && (syncDue || rollDue || failures > 0 || recovery.hasAbandoned())) {
       try {
         if (rollDue) await rollNow();
         else await syncNow();
@@ -696,7 +653,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     else {
       if (pending.ends.length > 0) dueAt = pending.firstAt + syncEveryMs;
       if (file) dueAt = Math.min(dueAt, file.rollAt);
-      if (orphans.length > 0) dueAt = clock();
+      if (recovery.hasAbandoned()) dueAt = clock();
     }
     if (timer && timer.dueAt <= dueAt) return;
     timer?.cancel();
@@ -728,12 +685,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       try {
         await fs.mkdir(workDir, { recursive: true });
         await fs.mkdir(publishDir, { recursive: true });
-        for (const name of (await fs.readdir(workDir)).sort()) {
-          const stamp = ownPartial.exec(name)?.[1];
-          const openedAt = stamp === undefined ? undefined : parseStamp(stamp);
-          if (openedAt === undefined) continue;
-          await recoverFile(join(workDir, name), name, openedAt);
-        }
+        await recovery.recoverWorkingDirectory();
       } catch (cause) {
         opening = undefined;
         throw new FileSinkError('io', `Cannot open the file sink: ${String(cause)}`, { cause });

@@ -67,8 +67,8 @@ function blocksOf(bytes: Buffer, total: number) {
   let pos = headerLength;
   let from = 0;
   while (pos < bytes.length) {
-    const count = readBlockLength(bytes, pos)!;
-    const size = readBlockLength(bytes, count.next)!;
+    const count = readBlockLength(bytes, pos) as { value: number; next: number };
+    const size = readBlockLength(bytes, count.next) as { value: number; next: number };
     const end = size.next + size.value + SYNC_SIZE;
     blocks.push({ start: pos, end, from, to: from + count.value });
     from += count.value;
@@ -101,7 +101,7 @@ export function damage(bytes: Buffer, d: Damage): Buffer {
 }
 
 /** A directory tree where damaged partial files are recovered, each by a new sink's `open()`. */
-export function createRecoveryBench(schema: AvroRecordSchema) {
+export function createRecoveryBench(schema: AvroRecordSchema, codec: 'null' | 'deflate') {
   const dirs = createTempDirs();
   let n = 0;
   return {
@@ -120,6 +120,7 @@ export function createRecoveryBench(schema: AvroRecordSchema) {
         schema,
         workingDirectory: work,
         publishDirectory: pub,
+        codec,
         hostname: 'crashed',
       });
       await sink.open();
@@ -127,7 +128,8 @@ export function createRecoveryBench(schema: AvroRecordSchema) {
       await sink.close();
       return {
         published: listFiles(pub).map((f) => join(pub, f)),
-        left: listFiles(work),
+        /** What is left in the working directory, by name. */
+        left: new Map(listFiles(work).map((f) => [f, readFileSync(join(work, f))])),
         metrics,
       };
     },

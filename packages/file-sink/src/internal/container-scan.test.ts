@@ -4,6 +4,7 @@ import avro from 'avsc';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createFileSink } from '../index';
+import { getHeaderType } from './container';
 import { scanContainer, type ReadableHandle } from './container-scan';
 import {
   createTempDirs,
@@ -67,7 +68,13 @@ describe('scanContainer', () => {
     async (codec) => {
       const file = await sampleFile(codec);
       const full = await scanContainer(memoryHandle(file), file.length);
-      expect(full).toEqual({ header: true, validLength: file.length, blocks: 9, records: 60 });
+      expect(full).toEqual({
+        header: true,
+        end: 'end',
+        validLength: file.length,
+        blocks: 9,
+        records: 60,
+      });
       // Every 23rd byte, and every byte of the header's start and the file's end.
       const cuts = range(0, file.length + 1).filter(
         (cut) => cut % 23 === 0 || cut < 64 || cut > file.length - 64,
@@ -78,6 +85,9 @@ describe('scanContainer', () => {
         const scan = await scanContainer(memoryHandle(prefix), cut);
         expect(scan.validLength).toBeLessThanOrEqual(cut);
         expect(scan.records).toBeGreaterThanOrEqual(previous);
+        // A cut after the header is what a crash leaves: torn, never taken for damage. (Inside
+        // the header, recovery compares with its own header: the scan cannot tell.)
+        if (scan.header) expect(scan.end).toBe(scan.validLength === cut ? 'end' : 'torn');
         previous = scan.records;
         if (scan.header && cut % 5 === 0) {
           const records = await decodeContainer(prefix.subarray(0, scan.validLength));
@@ -108,7 +118,35 @@ describe('scanContainer', () => {
     const full = await scanContainer(memoryHandle(file), file.length);
     file[file.length - 1]! ^= 0xff; // the last block's sync marker
     const scan = await scanContainer(memoryHandle(file), file.length);
-    expect(scan.blocks).toBe(full.blocks - 1);
-    expect(scan.records).toBe(56);
+    // Nothing follows it, so it cannot be told from a write the crash cut inside the marker.
+    expect(scan).toMatchObject({ blocks: full.blocks - 1, records: 56, end: 'torn' });
+    // The first block's marker: later blocks show that synced data follows.
+    file[file.length - 1]! ^= 0xff;
+    const headerEnd = getHeaderType().decode(file, 0).offset;
+    const sync = file.subarray(headerEnd - 16, headerEnd);
+    const firstMarker = file.indexOf(sync, headerEnd);
+    file[firstMarker]! ^= 0xff;
+    const first = await scanContainer(memoryHandle(file), file.length);
+    expect(first).toMatchObject({ blocks: 0, records: 0, end: 'damaged' });
+    // The header's marker: every block ends with another one, as the second block's shows.
+    file[firstMarker]! ^= 0xff;
+    file[headerEnd - 1]! ^= 0xff;
+    const header = await scanContainer(memoryHandle(file), file.length);
+    expect(header).toMatchObject({ header: true, blocks: 0, end: 'damaged' });
+  });
+
+  it('calls damage with blocks after it damaged, and a bad tail with none after it torn', async () => {
+    const file = await sampleFile('null');
+    const full = await scanContainer(memoryHandle(file), file.length);
+    // A byte of the third block's records made invalid UTF-8: later blocks' markers follow.
+    const third = Buffer.from(file);
+    const at = third.indexOf('https://shop.example/products/14', 0, 'latin1');
+    third[at] = 0xff;
+    const damaged = await scanContainer(memoryHandle(third), third.length);
+    expect(damaged).toMatchObject({ blocks: 2, records: 14, end: 'damaged' });
+    // Garbage after the last block, with no marker in it: never synced, so torn.
+    const tail = Buffer.concat([file, Buffer.from('garbage that is no block at all')]);
+    const torn = await scanContainer(memoryHandle(tail), tail.length);
+    expect(torn).toMatchObject({ blocks: full.blocks, validLength: file.length, end: 'torn' });
   });
 });
