@@ -4,7 +4,6 @@
 // clock is set back: their events go through exactly the same code with an older receive time.
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
-import type { Duplex } from 'node:stream';
 import {
   createCollector,
   createGracefulShutdown,
@@ -52,8 +51,6 @@ export interface EndpointCounts {
   written: number;
   /** Events the mapping could not map (logged). */
   unmapped: number;
-  /** Requests node's HTTP parser refused (answered 400, 408 or 431). */
-  clientErrors: number;
 }
 
 /** A running endpoint. */
@@ -106,30 +103,12 @@ async function renderSiteFile(file: string): Promise<string> {
     .replace('<!--MAIN-->', body);
 }
 
-/**
- * Answers a request node's parser refused (a malformed or oversized header, a timeout) with a 4xx
- * and closes the connection, as node does by default.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? '431 Request Header Fields Too Large'
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? '408 Request Timeout'
-        : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /** Starts a collector endpoint serving the demo site. */
 export async function startCollectorEndpoint(
   options: CollectorEndpointOptions,
 ): Promise<CollectorEndpoint> {
   const { mapper, sink, logger } = options;
-  const counts: EndpointCounts = { received: 0, written: 0, unmapped: 0, clientErrors: 0 };
+  const counts: EndpointCounts = { received: 0, written: 0, unmapped: 0 };
   const waiters = new Set<() => void>();
 
   const onEvent = async (event: ClickEvent): Promise<void> => {
@@ -181,10 +160,8 @@ export async function startCollectorEndpoint(
       },
     );
   });
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    counts.clientErrors++;
-    answerClientError(error, socket);
-  });
+  // Requests node's parser refuses: answered as node would (400, 408, 431), counted by the collector.
+  server.on('clientError', collector.clientError);
   const shutdown = createGracefulShutdown({
     server,
     deadlineMs: options.shutdownDeadlineMs ?? 10_000,

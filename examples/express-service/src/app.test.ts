@@ -25,7 +25,13 @@ describe('the collector inside an Express service', () => {
   });
 
   beforeAll(async () => {
-    running = await startServer({ app, port: 0, host: '127.0.0.1', shutdownDeadlineMs: 1000 });
+    running = await startServer({
+      app,
+      port: 0,
+      host: '127.0.0.1',
+      shutdownDeadlineMs: 1000,
+      clientError: collector.clientError,
+    });
     base = running.url;
   });
   afterAll(async () => {
@@ -123,8 +129,10 @@ describe('the collector inside an Express service', () => {
       ),
       { numRuns: 300 },
     );
-    // A request node's parser refuses: node's own answer.
+    // A request node's parser refuses: answered and counted by the collector.
+    const refused = collector.metrics().rejected.bad_request;
     expect(statusOf(await rawExchange(port, 'GET / HTTP/1.1\r\nNo Colon\r\n\r\n'))).toBe(400);
+    expect(collector.metrics().rejected.bad_request).toBe(refused + 1);
 
     expect((await fetch(`${base}/api/products`)).status).toBe(200);
     await expect.poll(() => records.some((r) => r.pageViewId === pageViewId)).toBe(true);

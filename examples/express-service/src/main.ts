@@ -16,6 +16,7 @@ const running = await startServer({
   app,
   port,
   shutdownDeadlineMs,
+  clientError: collector.clientError,
   ...(host === undefined ? {} : { host }),
 }).catch((error: unknown) => {
   console.error(error instanceof ListenError ? error.message : error);

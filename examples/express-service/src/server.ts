@@ -1,11 +1,20 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createGracefulShutdown, type GracefulShutdown } from '@tributary/collector';
+import {
+  createGracefulShutdown,
+  type ClientErrorListener,
+  type GracefulShutdown,
+} from '@tributary/collector';
 import type { Express } from 'express';
 
 /** Options of {@link startServer}. */
 export interface ServerOptions {
   readonly app: Express;
+  /**
+   * Answers and counts the requests node's parser refuses: `collector.clientError`.
+   * @default node's own answer (400, 408 or 431), uncounted
+   */
+  readonly clientError?: ClientErrorListener;
   /** @default 3000 */
   readonly port?: number;
   /** @default every interface, as `app.listen(port)` */
@@ -42,15 +51,12 @@ export class ListenError extends Error {
   }
 }
 
-/**
- * Serves the app over node:http with a bounded shutdown. Requests node's parser refuses get its
- * default answer (400, 408 or 431, then the connection closes): no `clientError` listener
- * replaces it.
- */
+/** Serves the app over node:http with a bounded shutdown. */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const port = options.port ?? 3000;
   const { host } = options;
   const server = createServer(options.app);
+  if (options.clientError) server.on('clientError', options.clientError);
   const shutdown = createGracefulShutdown({
     server,
     deadlineMs: options.shutdownDeadlineMs ?? 10_000,

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
 import {
   createCollector,
   createGracefulShutdown,
@@ -129,24 +128,6 @@ export function targetPath(target: string): string | undefined {
   }
 }
 
-/**
- * Answers a request node's parser refused (a malformed or oversized header, a timeout) with a
- * 4xx and closes the connection, as node does by default; counted for the metrics.
- */
-function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
-  if (error.code === 'ECONNRESET' || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW'
-      ? '431 Request Header Fields Too Large'
-      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? '408 Request Timeout'
-        : '400 Bad Request';
-  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-}
-
 /** Maps a site URL path to a file under the site directory, or undefined when there is none. */
 export function sitePath(pathname: string): string | undefined {
   if (pathname === '/' || pathname === '/index.html') return 'index.html';
@@ -178,7 +159,6 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   // The newest records, replayed to a live page when it connects.
   const recent: TributaryEventRecord[] = [];
   let invalidCustomEvents = 0;
-  let clientErrors = 0;
   let liveDisconnected = 0;
   let livePeakBuffered = 0;
   const liveBufferBytes = options.liveBufferBytes ?? 256 * 1024;
@@ -275,12 +255,6 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
         'Custom events that failed the shop contract.',
         'counter',
         [['', invalidCustomEvents]],
-      ) +
-      prometheusLines(
-        'tributary_quickstart_client_errors_total',
-        "Requests node's HTTP parser refused (answered 400, 408 or 431).",
-        'counter',
-        [['', clientErrors]],
       ) +
       prometheusLines(
         'tributary_quickstart_live_listeners',
@@ -384,10 +358,9 @@ export async function startQuickstart(options: QuickstartOptions): Promise<Quick
   }, 2000);
   statsTimer.unref();
 
-  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
-    clientErrors++;
-    answerClientError(error, socket);
-  });
+  // Requests node's parser refuses: answered as node would (400, 408, 431) and counted by the
+  // collector, as requests rejected for bad_request, request_timeout or headers_too_large.
+  server.on('clientError', collector.clientError);
   const shutdown = createGracefulShutdown({
     server,
     deadlineMs: options.shutdownDeadlineMs ?? 10_000,

@@ -93,7 +93,9 @@ describe('the quickstart server under any request target', () => {
     const response = await rawExchange(port, 'GET / HTTP/1.1\r\nBad Header\r\n\r\n');
     expect(statusOf(response)).toBe(400);
     const metrics = await (await fetch(new URL('metrics', running.url))).text();
-    expect(metrics).toContain('tributary_quickstart_client_errors_total 1');
+    expect(metrics).toContain(
+      'tributary_collector_requests_rejected_total{reason="bad_request"} 1',
+    );
   });
 });
 
