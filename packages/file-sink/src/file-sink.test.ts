@@ -269,6 +269,14 @@ describe('createFileSink', () => {
         schema: { type: 'record', name: 'R', fields: [{ name: 'x', type: 'nope' }] },
       }),
     ).toThrow(expect.objectContaining({ code: 'invalid_options' }) as Error);
+    // avsc takes a nested record without a name; Java and fastavro reject such a file.
+    const anonymous = { type: 'record', fields: [{ name: 'x', type: 'int' }] };
+    expect(() =>
+      createFileSink({
+        ...base,
+        schema: { type: 'record', name: 'R', fields: [{ name: 'r', type: anonymous }] },
+      } as unknown as typeof base),
+    ).toThrow(expect.objectContaining({ code: 'invalid_options' }) as Error);
   });
 
   it('writes longs exactly over the whole safe-integer range (avsc 5.7 alone does not)', async () => {

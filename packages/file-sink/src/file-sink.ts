@@ -29,6 +29,7 @@ import {
   type SubdirectoryLayout,
 } from './internal/file-names';
 import { createPublisher } from './internal/publisher';
+import { createStrictReader } from './internal/strict-decoder';
 import { createRecovery } from './internal/recovery';
 
 /** Runs `callback` once after `delayMs`; returns a function that cancels it. */
@@ -236,8 +237,11 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   let type: avro.Type;
   try {
     type = createRecordType(recordSchema);
+    // Recovery reads files back with the strict reader, which needs every named type named, as
+    // Java and fastavro do: a schema it rejects would make files no other reader opens.
+    createStrictReader(recordSchema);
   } catch (cause) {
-    throw new FileSinkError('invalid_options', `avsc rejects the schema: ${String(cause)}`, {
+    throw new FileSinkError('invalid_options', `The schema is not usable: ${String(cause)}`, {
       cause,
     });
   }
