@@ -82,6 +82,65 @@ describe('adapters over real HTTP', () => {
     expect(await (await fetch(`${server.url}/app`)).text()).toBe('app');
   });
 
+  it('Express behind express.json(): a body the parser fails on gets the collector’s answer, counted', async () => {
+    const { collector, events } = collect('/collect');
+    const app = express();
+    app.use(express.json({ limit: 2048 }));
+    app.use(express.text());
+    app.use(collector.node);
+    app.post('/api/orders', (_request, response) => {
+      response.status(201).end();
+    });
+    app.use(collector.nodeErrors);
+    const server = await listen(createServer(app));
+    running.push(server);
+    const party = '0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg';
+    const post = (path: string, body: string) =>
+      fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    // Malformed JSON: the collector's JSON reason, not Express's HTML page.
+    const malformed = await post(`/collect/json-event?p=${party}`, '{"session_id": <oops>');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(malformed.headers.get('x-content-type-options')).toBe('nosniff');
+    const reason = (await malformed.json()) as { reason: string; message: string };
+    expect(reason.reason).toBe('invalid_json');
+    expect(reason.message).not.toContain('oops');
+    // Past the parser's own limit: the collector's 413.
+    const large = await post(`/collect/json-event?p=${party}`, `"${'x'.repeat(3000)}"`);
+    expect(large.status).toBe(413);
+    expect(await large.json()).toMatchObject({ reason: 'body_too_large' });
+    // Parsed fine by express.json() but nested too deep: too_deep, as without the parser.
+    const deep = await post(
+      `/collect/json-event?p=${party}`,
+      JSON.stringify({
+        session_id: '0:is8tiwk4:XLEUVj9hA6AXRUOp2zuIdUpaeFOC~7AU',
+        event_id: 'e1',
+        is_new_party: false,
+        is_new_session: false,
+        client_timestamp_iso: '2016-08-24T13:29:39.412Z',
+        parameters: JSON.parse('['.repeat(400) + ']'.repeat(400)) as unknown,
+      }),
+    );
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ reason: 'too_deep' });
+    // The application's own routes keep Express's handling of the same error.
+    const own = await post('/api/orders', '{"sku": <oops>');
+    expect(own.status).toBe(400);
+    expect(own.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(events).toEqual([]);
+    expect(collector.metrics()).toMatchObject({
+      requests: 3,
+      responses: { 400: 2, 413: 1 },
+      received: 2,
+      invalid: 2,
+      rejected: { invalid_json: 1, body_too_large: 1, too_deep: 1 },
+    });
+  });
+
   it('Fastify through an onRequest hook and reply.hijack()', async () => {
     const { collector, events } = collect('/collect');
     const app = Fastify();

@@ -10,8 +10,10 @@ import {
 } from './metrics';
 import {
   createClientErrorListener,
+  createNodeErrorHandler,
   createNodeHandler,
   type ClientErrorListener,
+  type NodeErrorHandler,
   type NodeHandler,
 } from './node-handler';
 import { createBatchEndpoint } from './internal/endpoints/batch';
@@ -45,6 +47,14 @@ export interface Collector {
   readonly handle: (request: CollectorRequest) => CollectorResponse | Promise<CollectorResponse>;
   /** For `http.createServer(handler)`, Express/Connect (calls `next` off its paths) and Fastify. */
   readonly node: NodeHandler;
+  /**
+   * Express/Connect error middleware, mounted after `node` when a body parser
+   * (`express.json()`, `express.text()`) runs before the collector: a body on the collector's
+   * paths the parser failed on is answered by the collector (`invalid_json`, `body_too_large` …,
+   * counted) instead of by Express's HTML error page. Other errors go on to `next`.
+   * @example app.use(express.json()); app.use(collector.node); app.use(collector.nodeErrors);
+   */
+  readonly nodeErrors: NodeErrorHandler;
   /**
    * For a node:http server's `'clientError'` event: answers and counts the requests node's own
    * parser refuses (a malformed request line or header, a header section past `maxHeaderSize`),
@@ -166,6 +176,7 @@ export function createCollector(options: CollectorOptions): Collector {
   return {
     handle,
     node: createNodeHandler(handle, handles, failed),
+    nodeErrors: createNodeErrorHandler(handle, handles, failed),
     clientError: createClientErrorListener((reason) => {
       state.requests++;
       return reject(reason, CLIENT_ERROR_MESSAGES[reason] ?? 'The request is malformed.');

@@ -32,4 +32,4 @@ export {
   type DropReason,
   type RejectReason,
 } from './metrics';
-export type { ClientErrorListener, NodeHandler } from './node-handler';
+export type { ClientErrorListener, NodeErrorHandler, NodeHandler } from './node-handler';

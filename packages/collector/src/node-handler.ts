@@ -60,10 +60,13 @@ class NodeRequest implements CollectorRequest {
   readonly url: string;
   readonly remoteAddress: string;
   readonly #request: IncomingMessage;
+  readonly #body: BodyResult | undefined;
   #headers: Record<string, string[]> | undefined;
 
-  constructor(request: IncomingMessage) {
+  /** `body`: what a body parser before us made of the body, when it failed (see nodeErrors). */
+  constructor(request: IncomingMessage, body?: BodyResult) {
     this.#request = request;
+    this.#body = body;
     this.method = request.method ?? 'GET';
     this.url = request.url ?? '/';
     this.remoteAddress = request.socket.remoteAddress ?? '';
@@ -127,6 +130,10 @@ class NodeRequest implements CollectorRequest {
     const declared = this.header('content-length');
     const expected = declared === undefined ? undefined : Number(declared);
     if (expected !== undefined && expected > limit) return Promise.resolve(TOO_LARGE);
+    const preset = this.#body;
+    if (preset !== undefined) {
+      return Promise.resolve(preset.ok ? checkLength(preset.body, limit, undefined) : preset);
+    }
     // Middleware that ran before us (a body parser) may have consumed the stream already.
     const parsed = (request as { body?: unknown }).body;
     if (parsed instanceof Uint8Array) return Promise.resolve(checkLength(parsed, limit, expected));
@@ -230,6 +237,34 @@ function send(response: ServerResponse, answer: CollectorResponse): void {
   }
 }
 
+/** Answers one request through the core and writes the answer. */
+function respond(
+  handle: Handle,
+  failed: (error: unknown) => CollectorResponse,
+  request: NodeRequest,
+  response: ServerResponse,
+): void {
+  let result: CollectorResponse | Promise<CollectorResponse>;
+  try {
+    result = handle(request);
+  } catch (error) {
+    send(response, failed(error));
+    return;
+  }
+  if (result instanceof Promise) {
+    result.then(
+      (settled) => {
+        send(response, settled);
+      },
+      (error: unknown) => {
+        send(response, failed(error));
+      },
+    );
+  } else {
+    send(response, result);
+  }
+}
+
 /**
  * Binds the core to node:http. `failed` turns an exception that escaped the core (none should)
  * into its counted 500.
@@ -244,25 +279,75 @@ export function createNodeHandler(
       next();
       return;
     }
-    let answer: CollectorResponse | Promise<CollectorResponse>;
-    try {
-      answer = handle(new NodeRequest(request));
-    } catch (error) {
-      send(response, failed(error));
+    respond(handle, failed, new NodeRequest(request), response);
+  };
+}
+
+/**
+ * Connect/Express error middleware for the errors of a body parser mounted before the collector
+ * (`express.json()`, `express.text()`): such a parser answers nothing itself but passes its error
+ * on, so without this a malformed body on the collector's paths would get Express's HTML 400.
+ */
+export type NodeErrorHandler = (
+  error: unknown,
+  request: IncomingMessage,
+  response: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/** The error of a body parser (body-parser, which Express uses, through http-errors). */
+interface BodyParserError {
+  readonly type: string;
+  readonly body?: unknown;
+}
+
+function isBodyParserError(error: unknown): error is BodyParserError {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { type?: unknown }).type === 'string' &&
+    typeof (error as { status?: unknown }).status === 'number'
+  );
+}
+
+/**
+ * What the body parser's error says of the body, as the core's adapters report it: the raw text
+ * it could not parse (body-parser keeps it as `error.body`), or why it could not read it.
+ */
+function bodyOf(error: BodyParserError): BodyResult {
+  switch (error.type) {
+    case 'entity.parse.failed':
+    case 'entity.verify.failed':
+      return typeof error.body === 'string'
+        ? { ok: true, body: Buffer.from(error.body) }
+        : UNREADABLE;
+    case 'entity.too.large':
+      return TOO_LARGE;
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return MISMATCH;
+    default:
+      return UNREADABLE;
+  }
+}
+
+/**
+ * The collector's answer to a request on its paths whose body a parser before it failed on: the
+ * core handles it with what the parser saw (the unparsable text, answered `invalid_json` as if
+ * the collector had read it, or the reason it could not read it, such as 413 `body_too_large`),
+ * so it is answered and counted as without the parser. Other errors and paths go to `next`.
+ */
+export function createNodeErrorHandler(
+  handle: Handle,
+  handles: (url: string) => boolean,
+  failed: (error: unknown) => CollectorResponse,
+): NodeErrorHandler {
+  return (error, request, response, next) => {
+    if (!isBodyParserError(error) || response.headersSent || !handles(request.url ?? '/')) {
+      next(error);
       return;
     }
-    if (answer instanceof Promise) {
-      answer.then(
-        (settled) => {
-          send(response, settled);
-        },
-        (error: unknown) => {
-          send(response, failed(error));
-        },
-      );
-    } else {
-      send(response, answer);
-    }
+    respond(handle, failed, new NodeRequest(request, bodyOf(error)), response);
   };
 }
 
