@@ -51,4 +51,18 @@ export {
   type DecoderOptions,
   type SupervisorSpecOptions,
 } from './supervisor-spec';
+export {
+  createSupersetBundle,
+  SUPERSET_COLUMN_CANDIDATES,
+  SUPERSET_DRUID_DATABASE_UUID,
+  type SupersetBundle,
+  type SupersetBundleChart,
+  type SupersetBundleOptions,
+  type SupersetColumnRole,
+} from './superset-bundle';
+export {
+  importSupersetBundle,
+  type ImportedSupersetDashboard,
+  type ImportSupersetBundleOptions,
+} from './superset-client';
 export { createTurniloConfig, type TurniloConfigOptions } from './turnilo';
