@@ -1,8 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { deflateRaw } from 'node:zlib';
 import type avro from 'avsc';
 import type {
   AvroRecordSchema,
@@ -13,24 +10,16 @@ import type {
   SinkRecord,
 } from '@tributary/schema';
 import { FileSinkError } from './file-sink-error';
-import { nodeFileSystem, type FileSinkFileHandle, type FileSinkFileSystem } from './file-system';
-import {
-  createRecordType,
-  encodeHeader,
-  encodeVarLong,
-  SYNC_SIZE,
-  type AvroCodec,
-} from './internal/container';
-import {
-  formatFileName,
-  isSafeNamePart,
-  ownPartialPattern,
-  PARTIAL_SUFFIX,
-  type SubdirectoryLayout,
-} from './internal/file-names';
+import { nodeFileSystem, type FileSinkFileSystem } from './file-system';
+import { createRecordType, encodeHeader, SYNC_SIZE, type AvroCodec } from './internal/container';
+import { isSafeNamePart, ownPartialPattern, type SubdirectoryLayout } from './internal/file-names';
+import { createFileWriter } from './internal/file-writer';
+import { createMaintenance } from './internal/maintenance';
 import { createPublisher } from './internal/publisher';
-import { createStrictReader } from './internal/strict-decoder';
+import { createRecordBuffer } from './internal/record-buffer';
 import { createRecovery } from './internal/recovery';
+import { createRoller } from './internal/roller';
+import { createStrictReader } from './internal/strict-decoder';
 
 /** Runs `callback` once after `delayMs`; returns a function that cancels it. */
 export type FileSinkScheduler = (callback: () => void, delayMs: number) => () => void;
@@ -167,30 +156,6 @@ export interface FileSink<TRecord> extends Sink<TRecord> {
   metrics(): FileSinkMetrics;
 }
 
-interface OpenFile {
-  readonly handle: FileSinkFileHandle;
-  readonly name: string;
-  readonly partialPath: string;
-  readonly openedAt: number;
-  readonly rollAt: number;
-  readonly header: Buffer;
-  readonly sync: Buffer;
-  bytes: number;
-  records: number;
-}
-
-/** Encoded records: their bytes back to back and where each one ends. */
-interface Batch {
-  buf: Buffer;
-  ends: number[];
-  /** When the oldest of them was accepted (0 when there are none). */
-  firstAt: number;
-}
-
-const MAX_RETRY_DELAY_MS = 30_000;
-const INITIAL_BUFFER_BYTES = 256 * 1024;
-// zlib's thread pool: deflating a block overlaps with encoding the next records.
-const deflateRawAsync = promisify(deflateRaw);
 const defaultScheduler: FileSinkScheduler = (callback, delayMs) => {
   const timer = setTimeout(callback, delayMs);
   timer.unref();
@@ -205,16 +170,14 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return v;
 }
 
-function errorCode(error: unknown): string | undefined {
-  return (error as { code?: unknown } | null)?.code as string | undefined;
-}
-
 /**
  * Creates a sink that writes records to Avro object container files. Each file is written as
  * `<name>.partial` in the working directory, synced (block + fdatasync) every `syncEveryRecords`
  * records or `syncEveryMs`, and renamed atomically into the publish directory when it rolls (by
  * time, size or count) or the sink closes. After a crash, every synced record is in a partial
- * file; the next {@link FileSink.open} truncates a torn last block and publishes it.
+ * file; the next {@link FileSink.open} cuts off a torn last block and publishes the rest, checked
+ * block by block so that strict readers (fastavro, Java) read it completely; damaged bytes are
+ * kept aside in the working directory, never published or deleted.
  * @throws {FileSinkError} `invalid_options` for an unusable schema or option.
  * @example
  * const sink = createFileSink({
@@ -284,7 +247,6 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   const createSyncMarker = options.createSyncMarker ?? (() => randomBytes(SYNC_SIZE));
   const workDir = options.workingDirectory;
   const publishDir = options.publishDirectory;
-  const ownPartial = ownPartialPattern(prefix, host);
 
   const m = {
     recordsWritten: 0,
@@ -299,22 +261,19 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
     errors: 0,
   };
 
-  // Records accepted and not yet synced.
-  let pending: Batch = { buf: Buffer.allocUnsafe(INITIAL_BUFFER_BYTES), ends: [], firstAt: 0 };
-  let pendingLength = 0;
-  // The buffer of the last synced batch, reused for the next one: no large allocation per sync.
-  let spare: Buffer | undefined;
-  let inFlightBuffer: Buffer | undefined;
-  // Bytes taken out of `pending` by the sync under way: still memory, still counted.
-  let inFlightBytes = 0;
-  let file: OpenFile | undefined;
-  let sequence = 0;
+  // The parts, each in a module of its own: the encoding buffer, publishing, recovery of partial
+  // files, syncing blocks into files, rolling files, and the schedule that runs them.
+  const buffer = createRecordBuffer<TRecord>({
+    type,
+    schemaName: recordSchema.name,
+    maxBufferedBytes,
+  });
   const publisher = createPublisher({ fs, publishDirectory: publishDir, layout });
   const recovery = createRecovery({
     fs,
     workingDirectory: workDir,
     publisher,
-    ownPartial,
+    ownPartial: ownPartialPattern(prefix, host),
     clock,
     logger,
     counters: m,
@@ -323,369 +282,57 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
       -SYNC_SIZE,
     ),
   });
+  const writer = createFileWriter({
+    fs,
+    workingDirectory: workDir,
+    publisher,
+    recovery,
+    schemaJson,
+    codec,
+    deflateLevel,
+    rollEveryMs,
+    prefix,
+    hostname: host,
+    createSyncMarker,
+    logger,
+    counters: m,
+  });
+  let drainWaiters: (() => void)[] = [];
+  const wakeWriters = (): void => {
+    if (buffer.isFull()) return;
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    for (const wake of waiters) wake();
+  };
+  const roller = createRoller({
+    buffer: buffer,
+    writer,
+    recovery,
+    clock,
+    maxFileRecords,
+    maxFileBytes,
+    onBufferFreed: wakeWriters,
+  });
+  const maintenance = createMaintenance({
+    buffer: buffer,
+    roller,
+    recovery,
+    clock,
+    schedule,
+    logger,
+    counters: m,
+    syncEveryRecords,
+    syncEveryMs,
+    maxBufferedBytes,
+    retryDelayMs,
+  });
 
   let opening: Promise<void> | undefined;
   let closing = false;
   let closed: Promise<void> | undefined;
-  let isClosed = false;
-  let chain: Promise<unknown> = Promise.resolve();
-  let syncQueued = false;
-  let failures = 0;
-  let retryAt = 0;
-  let timer: { dueAt: number; cancel: () => void } | undefined;
-  let drainWaiters: (() => void)[] = [];
-
-  function enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const result = chain.then(op);
-    chain = result.catch(() => undefined);
-    return result;
-  }
-
-  const isFull = (): boolean => pendingLength + inFlightBytes >= maxBufferedBytes;
-
-  function wakeWriters(): void {
-    if (isFull()) return;
-    const waiters = drainWaiters;
-    drainWaiters = [];
-    for (const wake of waiters) wake();
-  }
-
-  // --- encoding -------------------------------------------------------------------------------
-
-  // Grows the buffer to at least `needed` bytes, keeping what it holds.
-  function grow(needed: number): void {
-    let size = pending.buf.length * 2;
-    while (size < needed) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    pending.buf.copy(next, 0, 0, pendingLength);
-    pending.buf = next;
-  }
-
-  function encodeAll(records: readonly SinkRecord<TRecord>[]): void {
-    const startLength = pendingLength;
-    const startCount = pending.ends.length;
-    try {
-      for (const record of records) {
-        for (;;) {
-          const end = type.encode(record.value, pending.buf, pendingLength);
-          if (end >= 0) {
-            pendingLength = end;
-            pending.ends.push(end);
-            break;
-          }
-          // avsc returns minus the bytes missing past the end of the buffer.
-          grow(pending.buf.length - end);
-        }
-      }
-    } catch (cause) {
-      pendingLength = startLength;
-      pending.ends.length = startCount;
-      throw new FileSinkError(
-        'unencodable_record',
-        `A record does not fit the schema ${recordSchema.name}; the batch was not accepted: ${cause instanceof Error ? cause.message : String(cause)}`,
-        { cause },
-      );
-    }
-  }
-
-  function takePending(): Batch {
-    const batch: Batch = {
-      buf: pending.buf.subarray(0, pendingLength),
-      ends: pending.ends,
-      firstAt: pending.firstAt,
-    };
-    inFlightBuffer = pending.buf;
-    const size = Math.max(INITIAL_BUFFER_BYTES, Math.min(pendingLength, maxBufferedBytes));
-    pending = {
-      buf: spare && spare.length >= size ? spare : Buffer.allocUnsafe(size),
-      ends: [],
-      firstAt: 0,
-    };
-    spare = undefined;
-    pendingLength = 0;
-    inFlightBytes = batch.buf.length;
-    return batch;
-  }
-
-  // Puts back the records of `batch` from record `from` on, ahead of those written since.
-  function restorePending(batch: Batch, from: number): void {
-    if (from >= batch.ends.length) return;
-    const start = from === 0 ? 0 : batch.ends[from - 1]!;
-    const head = batch.buf.subarray(start);
-    const tail = pending.buf.subarray(0, pendingLength);
-    const buf = Buffer.allocUnsafe(Math.max(INITIAL_BUFFER_BYTES, (head.length + tail.length) * 2));
-    head.copy(buf, 0);
-    tail.copy(buf, head.length);
-    const ends = batch.ends.slice(from).map((e) => e - start);
-    for (const e of pending.ends) ends.push(e + head.length);
-    pending = { buf, ends, firstAt: batch.firstAt };
-    pendingLength = head.length + tail.length;
-  }
-
-  // --- files ----------------------------------------------------------------------------------
-
-  async function createFile(now: number): Promise<OpenFile> {
-    for (;;) {
-      const name = formatFileName({ openedAt: now, prefix, hostname: host, sequence: sequence++ });
-      if (await fs.exists(publisher.pathOf(name, now).path)) continue;
-      const partialPath = join(workDir, name + PARTIAL_SUFFIX);
-      let handle: FileSinkFileHandle;
-      try {
-        handle = await fs.open(partialPath, 'wx');
-      } catch (error) {
-        if (errorCode(error) === 'EEXIST') continue;
-        throw error;
-      }
-      const sync = Buffer.from(createSyncMarker());
-      if (sync.length !== SYNC_SIZE) {
-        await handle.close();
-        throw new FileSinkError('invalid_options', 'createSyncMarker must return 16 bytes.');
-      }
-      return {
-        handle,
-        name,
-        partialPath,
-        openedAt: now,
-        rollAt: (Math.floor(now / rollEveryMs) + 1) * rollEveryMs,
-        header: encodeHeader(schemaJson, codec, sync),
-        sync,
-        bytes: 0,
-        records: 0,
-      };
-    }
-  }
-
-  async function writeFully(handle: FileSinkFileHandle, buffers: Buffer[], position: number) {
-    let total = 0;
-    for (const b of buffers) total += b.length;
-    let written = 0;
-    while (written < total) {
-      let rest = buffers;
-      if (written > 0) {
-        // Skip what is already written.
-        let skip = written;
-        rest = [];
-        for (const b of buffers) {
-          if (skip >= b.length) skip -= b.length;
-          else {
-            rest.push(skip > 0 ? b.subarray(skip) : b);
-            skip = 0;
-          }
-        }
-      }
-      const { bytesWritten } = await handle.writev(rest, position + written);
-      if (bytesWritten <= 0) throw new Error('writev wrote nothing');
-      written += bytesWritten;
-    }
-    return total;
-  }
-
-  // Writes records [from, to) of `batch` as one block and fsyncs. On failure the file is cut back
-  // to its last synced length so it stays a valid container; if even that fails it is abandoned.
-  async function appendBlock(target: OpenFile, batch: Batch, from: number, to: number) {
-    const start = from === 0 ? 0 : batch.ends[from - 1]!;
-    const raw = batch.buf.subarray(start, batch.ends[to - 1]);
-    const data = codec === 'deflate' ? await deflateRawAsync(raw, { level: deflateLevel }) : raw;
-    const buffers = [encodeVarLong(to - from), encodeVarLong(data.length), data, target.sync];
-    const isFirst = target.bytes === 0;
-    if (isFirst) buffers.unshift(target.header);
-    try {
-      const written = await writeFully(target.handle, buffers, target.bytes);
-      await target.handle.datasync();
-      if (isFirst) await fs.syncDirectory(workDir);
-      target.bytes += written;
-      target.records += to - from;
-      m.bytesSynced += written;
-      m.recordsSynced += to - from;
-      m.syncs += 1;
-    } catch (error) {
-      try {
-        await target.handle.truncate(target.bytes);
-        await target.handle.datasync();
-      } catch {
-        await abandon(target);
-      }
-      throw error;
-    }
-  }
-
-  async function abandon(target: OpenFile): Promise<void> {
-    if (file === target) file = undefined;
-    try {
-      await target.handle.close();
-    } catch {
-      // The descriptor is gone either way.
-    }
-    if (target.records > 0) recovery.adopt(target.partialPath);
-    else
-      await fs.unlink(target.partialPath).catch(() => {
-        recovery.adopt(target.partialPath);
-      });
-  }
-
-  async function publish(target: OpenFile): Promise<void> {
-    file = undefined;
-    try {
-      await target.handle.close();
-    } catch (error) {
-      recovery.adopt(target.partialPath);
-      throw error;
-    }
-    if (target.records === 0) {
-      // Nothing was ever synced into it (an empty file); records are never dropped here.
-      await fs.unlink(target.partialPath);
-      m.filesDiscarded += 1;
-      return;
-    }
-    let path: string;
-    try {
-      path = await publisher.publish(target.partialPath, target.name, target.openedAt);
-    } catch (error) {
-      recovery.adopt(target.partialPath);
-      throw error;
-    }
-    m.filesPublished += 1;
-    logger?.debug('file-sink: published', { path, records: target.records, bytes: target.bytes });
-  }
-
-  // --- syncing and rolling --------------------------------------------------------------------
-
-  async function syncNow(): Promise<void> {
-    await syncPending();
-    // After the new records, so a file that cannot be published never holds them back.
-    await recovery.recoverAbandoned();
-  }
-
-  async function syncPending(): Promise<void> {
-    if (pending.ends.length === 0) return;
-    const batch = takePending();
-    let done = 0;
-    try {
-      const count = batch.ends.length;
-      while (done < count) {
-        const now = clock();
-        file ??= await createFile(now);
-        const current = file;
-        // As many records as the file may still take, at least one in an empty file.
-        const start = done === 0 ? 0 : batch.ends[done - 1]!;
-        let to = Math.min(count, done + (maxFileRecords - current.records));
-        if (maxFileBytes !== Infinity) {
-          const room =
-            maxFileBytes - current.bytes - (current.bytes === 0 ? current.header.length : 0) - 40;
-          let k = done;
-          while (k < to && batch.ends[k]! - start <= room) k++;
-          to = k;
-        }
-        if (to <= done) {
-          if (current.records === 0) to = done + 1;
-          else {
-            await publish(current);
-            continue;
-          }
-        }
-        await appendBlock(current, batch, done, to);
-        done = to;
-        if (
-          current.records >= maxFileRecords ||
-          current.bytes >= maxFileBytes ||
-          clock() >= current.rollAt
-        ) {
-          await publish(current);
-        }
-      }
-    } catch (error) {
-      restorePending(batch, done);
-      throw error;
-    } finally {
-      inFlightBytes = 0;
-      // Its bytes are written or copied back into `pending`: the buffer is free again.
-      spare = inFlightBuffer;
-      inFlightBuffer = undefined;
-      wakeWriters();
-    }
-  }
-
-  async function rollNow(): Promise<void> {
-    await syncNow();
-    if (file) await publish(file);
-  }
-
-  function succeeded(): void {
-    failures = 0;
-    retryAt = 0;
-  }
-
-  function failed(error: unknown, what: string): void {
-    m.errors += 1;
-    failures += 1;
-    const delay = Math.min(MAX_RETRY_DELAY_MS, retryDelayMs * 2 ** (failures - 1));
-    retryAt = clock() + delay;
-    logger?.warn(`file-sink: ${what} failed; retrying in ${delay} ms`, {
-      error: error instanceof Error ? error.message : String(error),
-      bufferedRecords: pending.ends.length,
-    });
-  }
-
-  // Runs whatever is due: a sync, a time roll, a retry. Never rejects; failures are retried.
-  async function maintain(): Promise<void> {
-    syncQueued = false;
-    const now = clock();
-    const syncDue =
-      pending.ends.length > 0 &&
-      (pending.ends.length >= syncEveryRecords ||
-        pendingLength >= maxBufferedBytes ||
-        now >= pending.firstAt + syncEveryMs);
-    const rollDue = file !== undefined && now >= file.rollAt;
-    // While failing, only the backoff timer retries, however many writes arrive meanwhile.
-    const waiting = failures > 0 && now < retryAt;
-    if (!waiting && (syncDue || rollDue || failures > 0 || recovery.hasAbandoned())) {
-      try {
-        if (rollDue) await rollNow();
-        else await syncNow();
-        succeeded();
-      } catch (error) {
-        failed(error, rollDue ? 'roll' : 'sync');
-      }
-    }
-    arm();
-  }
-
-  function arm(): void {
-    if (isClosed) return;
-    let dueAt = Infinity;
-    if (failures > 0) dueAt = retryAt;
-    else {
-      if (pending.ends.length > 0) dueAt = pending.firstAt + syncEveryMs;
-      if (file) dueAt = Math.min(dueAt, file.rollAt);
-      if (recovery.hasAbandoned()) dueAt = clock();
-    }
-    if (timer && timer.dueAt <= dueAt) return;
-    timer?.cancel();
-    timer = undefined;
-    if (dueAt === Infinity) return;
-    const entry = {
-      dueAt,
-      cancel: schedule(
-        () => {
-          if (timer === entry) timer = undefined;
-          void enqueue(maintain);
-        },
-        Math.max(0, dueAt - clock()),
-      ),
-    };
-    timer = entry;
-  }
-
-  function requestSync(): void {
-    if (syncQueued) return;
-    syncQueued = true;
-    void enqueue(maintain);
-  }
-
-  // --- the port -------------------------------------------------------------------------------
 
   function open(): Promise<void> {
-    opening ??= enqueue(async () => {
+    return (opening ??= maintenance.enqueue(async () => {
       try {
         await fs.mkdir(workDir, { recursive: true });
         await fs.mkdir(publishDir, { recursive: true });
@@ -694,8 +341,7 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
         opening = undefined;
         throw new FileSinkError('io', `Cannot open the file sink: ${String(cause)}`, { cause });
       }
-    });
-    return opening;
+    }));
   }
 
   function assertOpen(): void {
@@ -705,38 +351,26 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   async function write(records: readonly SinkRecord<TRecord>[]): Promise<void> {
     assertOpen();
     await open();
-    while (!closing && isFull()) {
+    while (!closing && buffer.isFull()) {
       await new Promise<void>((resolve) => drainWaiters.push(resolve));
     }
     // Checked again after every await: records encoded once close() has synced would be lost.
     assertOpen();
     if (records.length === 0) return;
-    encodeAll(records);
+    buffer.encode(records, clock());
     m.recordsWritten += records.length;
-    if (pending.firstAt === 0) pending.firstAt = clock();
-    if (pending.ends.length >= syncEveryRecords || pendingLength >= maxBufferedBytes) requestSync();
-    else arm();
+    maintenance.buffered();
   }
 
   async function runForeground(op: () => Promise<void>, what: string): Promise<void> {
     await open();
     try {
-      await enqueue(async () => {
-        try {
-          await op();
-          succeeded();
-        } catch (error) {
-          failed(error, what);
-          throw error;
-        } finally {
-          arm();
-        }
-      });
+      await maintenance.run(op, what);
     } catch (cause) {
       if (cause instanceof FileSinkError) throw cause;
       throw new FileSinkError(
         'io',
-        `The file sink could not ${what}: ${String(cause)}; ${pending.ends.length} records stay buffered and are retried.`,
+        `The file sink could not ${what}: ${String(cause)}; ${buffer.count} records stay buffered and are retried.`,
         { cause },
       );
     }
@@ -744,11 +378,9 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
 
   function close(): Promise<void> {
     closing = true;
-    closed ??= runForeground(rollNow, 'close').then(
+    closed ??= runForeground(() => roller.roll(), 'close').then(
       () => {
-        isClosed = true;
-        timer?.cancel();
-        timer = undefined;
+        maintenance.stop();
         // Writers still waiting for room are told the sink is closed.
         const waiters = drainWaiters;
         drainWaiters = [];
@@ -765,13 +397,9 @@ export function createFileSink<TRecord>(options: FileSinkOptions<TRecord>): File
   return {
     open,
     write,
-    flush: () => runForeground(syncNow, 'flush'),
-    roll: () => runForeground(rollNow, 'roll'),
+    flush: () => runForeground(() => roller.sync(), 'flush'),
+    roll: () => runForeground(() => roller.roll(), 'roll'),
     close,
-    metrics: () => ({
-      ...m,
-      bufferedRecords: pending.ends.length,
-      bufferedBytes: pendingLength,
-    }),
+    metrics: () => ({ ...m, bufferedRecords: buffer.count, bufferedBytes: buffer.bytes }),
   };
 }
