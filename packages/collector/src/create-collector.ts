@@ -132,6 +132,12 @@ export function createCollector(options: CollectorOptions): Collector {
     return responses.internalError();
   };
 
+  /** A throw in an adapter before the core saw the request: the request is counted here. */
+  const unhandled = (error: unknown): CollectorResponse => {
+    state.requests++;
+    return failed(error);
+  };
+
   const dispatch = (request: CollectorRequest): CollectorResponse | Promise<CollectorResponse> => {
     const url = request.url;
     if (url.length > maxUrlLength) {
@@ -175,13 +181,13 @@ export function createCollector(options: CollectorOptions): Collector {
 
   return {
     handle,
-    node: createNodeHandler(handle, handles, failed),
-    nodeErrors: createNodeErrorHandler(handle, handles, failed),
+    node: createNodeHandler(handle, handles, unhandled),
+    nodeErrors: createNodeErrorHandler(handle, handles, unhandled),
     clientError: createClientErrorListener((reason) => {
       state.requests++;
       return reject(reason, CLIENT_ERROR_MESSAGES[reason] ?? 'The request is malformed.');
     }),
-    fetch: createFetchHandler(handle, pixel.processAnswered, failed),
+    fetch: createFetchHandler(handle, pixel.processAnswered, unhandled),
     handles,
     metrics: () => snapshotMetrics(state),
     prometheus: () => formatPrometheus(snapshotMetrics(state), settings.metricsPrefix),

@@ -91,8 +91,8 @@ function toResponse(answer: CollectorResponse): Response {
 /**
  * Binds the core to fetch's Request and Response. `processAnswered` runs the core's work on
  * answered pixel events before the Response is handed back: an edge runtime may freeze the
- * isolate once it has the Response, so no work is left for later. `failed` turns an exception
- * that escaped the core (a Request whose URL cannot be read, say) into its counted 500.
+ * isolate once it has the Response, so no work is left for later. `failed` counts a request that
+ * failed before the core saw it and gives its 500.
  */
 export function createFetchHandler(
   handle: Handle,
@@ -100,14 +100,15 @@ export function createFetchHandler(
   failed: (error: unknown) => CollectorResponse,
 ): FetchHandler {
   return async (request, info) => {
-    let answer: CollectorResponse;
+    let collectorRequest: CollectorRequest;
     try {
-      const handling = handle(toCollectorRequest(request, info));
-      processAnswered();
-      answer = await handling;
+      collectorRequest = toCollectorRequest(request, info);
     } catch (error) {
-      answer = failed(error);
+      return toResponse(failed(error));
     }
-    return toResponse(answer);
+    // The core answers its own failures (a counted 500): it neither throws nor rejects.
+    const handling = handle(collectorRequest);
+    processAnswered();
+    return toResponse(await handling);
   };
 }

@@ -266,8 +266,8 @@ function respond(
 }
 
 /**
- * Binds the core to node:http. `failed` turns an exception that escaped the core (none should)
- * into its counted 500.
+ * Binds the core to node:http. `failed` counts a request that failed before the core saw it (the
+ * core answers its own failures) and gives its 500.
  */
 export function createNodeHandler(
   handle: Handle,

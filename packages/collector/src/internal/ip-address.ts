@@ -107,6 +107,29 @@ export function embeddedIpv4(groups: readonly number[]): number[] | undefined {
   return [high >>> 8, high & 0xff, low >>> 8, low & 0xff];
 }
 
+/** Whether `text` from `start` on is a dotted-quad IPv4 address (no leading zeros), by its bytes. */
+function isDottedQuad(text: string, start: number): boolean {
+  let dots = 0;
+  let digits = 0;
+  let value = 0;
+  for (let i = start; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return false;
+      digits = 0;
+      value = 0;
+    } else if (code >= 48 && code <= 57) {
+      // A leading zero only as the whole part.
+      if (digits === 1 && value === 0) return false;
+      value = value * 10 + code - 48;
+      if (++digits > 3 || value > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  return dots === 3 && digits > 0;
+}
+
 /**
  * An address as the consumer gets it: an IPv4-mapped IPv6 address (`::ffff:127.0.0.1` or
  * `::ffff:7f00:1`, what a dual-stack listener reports for an IPv4 client) as the plain IPv4
@@ -117,6 +140,8 @@ export function normaliseIpAddress(text: string): string {
   // Only text starting `:` or `0` with a colon can be IPv4-mapped: one comparison for the rest.
   const first = text.charCodeAt(0);
   if ((first !== 58 && first !== 48) || !text.includes(':')) return text;
+  // What node reports for every IPv4 client of a dual-stack listener, read without parsing.
+  if (text.startsWith('::ffff:') && isDottedQuad(text, 7)) return text.slice(7);
   const v6 = parseIpv6(text);
   if (
     v6?.[5] !== 0xffff ||
@@ -150,8 +175,9 @@ export function anonymiseIpAddress(text: string): string | undefined {
 
 // Runs of text that may hold an address: hex digits, colons and dots with a colon or a dot.
 const CANDIDATE = /[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*/g;
-// Dotted quads inside a run, leading zeros allowed (some parsers read them, so they are cut too).
-const DOTTED_QUAD = /(?<!\d)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?!\d)/g;
+// Dotted quads inside a run, leading zeros allowed (some parsers read them, so they are cut too),
+// also when glued to more digits (`1203.0.113.77`): cutting too much is the safe side.
+const DOTTED_QUAD = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})/g;
 
 function cutRun(run: string): string {
   // Two colons at least: maybe IPv6, as it is or before punctuation (`…::1.` ending a sentence).
@@ -161,6 +187,12 @@ function cutRun(run: string): string {
     const end = run.search(/[:.]+$/);
     const trimmed = end > 0 ? anonymiseIpAddress(run.slice(0, end)) : undefined;
     if (trimmed !== undefined) return trimmed + run.slice(end);
+    // Glued to hex letters before it (`cafe2001:db8::1`): its first group is its last 4 digits.
+    const colon = run.indexOf(':');
+    if (colon > 4) {
+      const glued = anonymiseIpAddress(run.slice(colon - 4));
+      if (glued !== undefined) return run.slice(0, colon - 4) + glued;
+    }
   }
   return run.replace(DOTTED_QUAD, (quad, a: string, b: string, c: string, d: string) =>
     Number(a) > 255 || Number(b) > 255 || Number(c) > 255 || Number(d) > 255

@@ -131,6 +131,26 @@ describe('anonymising addresses that carry an IPv4 address', () => {
     );
   });
 
+  it('normalises every IPv4-mapped address, in either notation, to the IPv4 address', () => {
+    fc.assert(
+      fc.property(fc.ipV4(), (v4) => {
+        const [a, b, c, d] = v4.split('.').map(Number) as [number, number, number, number];
+        const hex = `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+        for (const mapped of [`::ffff:${v4}`, `::FFFF:${hex}`, `0:0::ffff:${v4}`]) {
+          expect(normaliseIpAddress(mapped), mapped).toBe(v4);
+        }
+      }),
+    );
+    for (const kept of [
+      '::ffff:01.2.3.4',
+      '::ffff:1.2.3',
+      '::ffff:1.2.3.4.5',
+      '::ffff:256.1.1.1',
+    ]) {
+      expect(normaliseIpAddress(kept), kept).toBe(kept);
+    }
+  });
+
   it('normalises only IPv4-mapped addresses when not anonymising', () => {
     expect(normaliseIpAddress('::ffff:203.0.113.77')).toBe('203.0.113.77');
     expect(normaliseIpAddress('::ffff:cb00:714d')).toBe('203.0.113.77');
@@ -163,6 +183,7 @@ describe('cutAddresses: every address in any header value', () => {
       ],
       ['Fri, 14 Apr 1995 11:30:00 GMT', 'Fri, 14 Apr 1995 11:30:00 GMT'],
       ['010.001.002.003', '010.001.002.0'],
+      ['cafe2001:db8:cafe:1::1 and 1203.0.113.77', 'cafe2001:db8:cafe:: and 1203.0.113.0'],
     ];
     for (const [value, cut] of cases) expect(cutAddresses(value), value).toBe(cut);
   });
