@@ -345,8 +345,21 @@ describeWithServices([supersetNeed], 'a real Superset imports the generated dash
             [0, 3],
             [1, 3],
           ]);
+          const campaigns = await chartData(dataSource, 'Campaigns');
+          expect(campaigns.map((row) => [row.utmCampaign, row.events]).sort()).toEqual([
+            [null, 24],
+            ['winter', 6],
+          ]);
+          // The week-ago series is queried too (Druid has no rows then: null or 0 beside ours).
+          const weekAgo = await chartData(dataSource, 'Events: now and a week ago');
+          expect(weekAgo.reduce((sum, row) => sum + Number(row.events), 0)).toBe(rows.length);
+          expect(Object.keys(weekAgo[0]!)).toContain('events__1 week ago');
+          // Every other chart's saved query answers too.
+          for (const chart of bundles[dataSource]!.charts) {
+            expect((await chartData(dataSource, chart.name)).length, chart.name).toBeGreaterThan(0);
+          }
         },
-        120_000,
+        180_000,
       );
     }
   });
