@@ -6,7 +6,8 @@ import {
   type JsonValue,
 } from '@tributary/schema/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector } from './index';
+import { createCollector } from './index';
+import { expectBalanced } from '../test/balance';
 import { pixelUrl, startNode, trackedEvent, until, type Started } from '../test/http';
 
 const running: Started[] = [];
@@ -27,14 +28,6 @@ async function start() {
   const server = await startNode(collector.node);
   running.push(server);
   return { collector, events, url: server.url };
-}
-
-function expectBalanced(collector: Collector): void {
-  const metrics = collector.metrics();
-  const responses = Object.values(metrics.responses).reduce((sum, count) => sum + count, 0);
-  expect(responses).toBe(metrics.requests);
-  const dropped = Object.values(metrics.dropped).reduce((sum, count) => sum + count, 0);
-  expect(metrics.received).toBe(metrics.accepted + metrics.invalid + dropped);
 }
 
 /** Parameters `depth` containers deep: arrays, or objects when `objects`. */
@@ -80,7 +73,7 @@ describe(`custom parameters nest at most ${LIMIT} deep, on every path`, () => {
       rejected: { too_deep: tooDeep.length },
       dropped: { internal_error: 0 },
     });
-    expectBalanced(collector);
+    expectBalanced(collector.metrics());
   });
 
   it('batch: a line past the limit is an invalid line; the others are accepted', async () => {
@@ -108,7 +101,7 @@ describe(`custom parameters nest at most ${LIMIT} deep, on every path`, () => {
       accepted: 1,
       invalid: 2 * tooDeep.length,
     });
-    expectBalanced(collector);
+    expectBalanced(collector.metrics());
   });
 
   it('JSON source: 1,500 arrays deep (3 kB, under the size limit) is 400 too_deep, not a 500', async () => {
@@ -144,6 +137,6 @@ describe(`custom parameters nest at most ${LIMIT} deep, on every path`, () => {
     expect(events).toHaveLength(1);
     expect(collector.metrics()).toMatchObject({ received: 4, accepted: 1, invalid: 3 });
     expect(collector.metrics().responses[500]).toBeUndefined();
-    expectBalanced(collector);
+    expectBalanced(collector.metrics());
   });
 });

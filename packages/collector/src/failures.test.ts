@@ -1,6 +1,7 @@
 import { encodeEventBatch, encodeEventQuery } from '@tributary/schema/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type Collector, type CollectorOptions } from './index';
+import { createCollector, type CollectorOptions } from './index';
+import { expectBalanced } from '../test/balance';
 import { pixelUrl, startNode, trackedEvent, until, type Started } from '../test/http';
 
 const running: Started[] = [];
@@ -26,15 +27,6 @@ async function start(options: Partial<CollectorOptions> = {}) {
   const server = await startNode(collector.node);
   running.push(server);
   return { collector, logged, url: server.url };
-}
-
-/** Every response counted; every received event accepted, invalid or dropped for a reason. */
-function expectBalanced(collector: Collector): void {
-  const metrics = collector.metrics();
-  const responses = Object.values(metrics.responses).reduce((sum, count) => sum + count, 0);
-  expect(responses).toBe(metrics.requests);
-  const dropped = Object.values(metrics.dropped).reduce((sum, count) => sum + count, 0);
-  expect(metrics.received).toBe(metrics.accepted + metrics.invalid + dropped);
 }
 
 const party = '0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg';
@@ -105,7 +97,7 @@ describe('a throw while a request waits for its answer', () => {
         accepted: 0,
         dropped: { internal_error: 4 },
       });
-      expectBalanced(collector);
+      expectBalanced(collector.metrics());
       expect(logged).toHaveLength(3);
       expect(collector.prometheus()).toContain('tributary_collector_internal_errors_total 3');
     },
@@ -118,7 +110,7 @@ describe('a throw while a request waits for its answer', () => {
     });
     expect(response.status).toBe(200);
     await until(() => collector.metrics().dropped.internal_error === 1);
-    expectBalanced(collector);
+    expectBalanced(collector.metrics());
     expect(logged).toHaveLength(1);
   });
 });
@@ -183,6 +175,6 @@ describe('error bodies never echo input', () => {
       'invalid_json',
       'invalid_json',
     ]);
-    expectBalanced(collector);
+    expectBalanced(collector.metrics());
   });
 });
