@@ -9,6 +9,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices } from '../../../test/services';
 import {
+  bootstrapServers,
+  brokerUrl,
+  druidNeed,
+  eventually,
+  kafkaNeed,
+  overlordUrl,
+} from '../test/services';
+import {
   createDruidClient,
   createSupervisorSpec,
   explainColumns,
@@ -16,59 +24,7 @@ import {
   type SupervisorSpecOptions,
 } from './index';
 
-const overlordUrl = process.env.DRUID_OVERLORD_URL ?? 'http://127.0.0.1:18081';
-const brokerUrl = process.env.DRUID_BROKER_URL ?? 'http://127.0.0.1:18082';
-const bootstrapServers = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
-
-async function reachable(url: string): Promise<boolean> {
-  try {
-    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-async function kafkaAvailable(): Promise<boolean> {
-  const admin = new Kafka({
-    brokers: [bootstrapServers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-const needs = [
-  {
-    name: `Druid at ${overlordUrl}`,
-    available:
-      (await reachable(`${overlordUrl}/status/health`)) &&
-      (await reachable(`${brokerUrl}/druid/broker/v1/readiness`)),
-    start: 'infra/druid/druid.sh start',
-  },
-  {
-    name: `Kafka at ${bootstrapServers}`,
-    available: await kafkaAvailable(),
-    start: 'infra/kafka/kafka.sh start',
-  },
-];
+const needs = [await druidNeed(), await kafkaNeed()];
 
 // A schema nobody tuned to the generator: arrays of every primitive, a nullable array,
 // an array of records, a map, a nested record, an enum, a fixed, booleans and nullable numbers,

@@ -7,7 +7,17 @@ import { tributaryEventRecord, type TributaryEventRecord } from '@tributary/sche
 import avsc from 'avsc';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeWithServices, itWithServices, type ServiceNeed } from '../../../test/services';
+import { describeWithServices, itWithServices } from '../../../test/services';
+import {
+  bootstrapServers,
+  brokerUrl,
+  druidNeed,
+  eventually,
+  kafkaNeed,
+  overlordUrl,
+  registryNeed,
+  registryUrl,
+} from '../test/services';
 import {
   createDruidClient,
   createSupervisorSpec,
@@ -15,73 +25,9 @@ import {
   type SupervisorSpecOptions,
 } from './index';
 
-const overlordUrl = process.env.DRUID_OVERLORD_URL ?? 'http://127.0.0.1:18081';
-const brokerUrl = process.env.DRUID_BROKER_URL ?? 'http://127.0.0.1:18082';
-const bootstrapServers = process.env.KAFKA_BOOTSTRAP_SERVERS ?? '127.0.0.1:9092';
-const registryUrl = process.env.TRIBUTARY_REGISTRY_URL ?? 'http://127.0.0.1:8081/apis/ccompat/v7';
 const N = 240;
-
-async function druidAvailable(): Promise<boolean> {
-  try {
-    const health = await fetch(`${overlordUrl}/status/health`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    const readiness = await fetch(`${brokerUrl}/druid/broker/v1/readiness`, {
-      signal: AbortSignal.timeout(2000),
-    });
-    return health.ok && readiness.ok;
-  } catch {
-    return false;
-  }
-}
-
-async function kafkaAvailable(): Promise<boolean> {
-  const admin = new Kafka({
-    brokers: [bootstrapServers],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 2000,
-    retry: { retries: 0 },
-  }).admin();
-  try {
-    await admin.connect();
-    await admin.listTopics();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}
-
-async function registryAvailable(): Promise<boolean> {
-  try {
-    return (await fetch(`${registryUrl}/subjects`, { signal: AbortSignal.timeout(2000) })).ok;
-  } catch {
-    return false;
-  }
-}
-
-const druidUp = await druidAvailable();
-const kafkaUp = await kafkaAvailable();
-const registry = await registryAvailable();
-const needs: ServiceNeed[] = [
-  { name: `Druid at ${overlordUrl}`, available: druidUp, start: 'infra/druid/druid.sh start' },
-  { name: `Kafka at ${bootstrapServers}`, available: kafkaUp, start: 'infra/kafka/kafka.sh start' },
-];
-const registryNeed: ServiceNeed = {
-  name: `the schema registry at ${registryUrl}`,
-  available: registry,
-  start: 'infra/registry/registry.sh start',
-};
+const needs = [await druidNeed(), await kafkaNeed()];
+const registry = await registryNeed();
 
 // Deterministic records that exercise every kind of field: strings, nullable strings, ints and
 // doubles present and absent, booleans both ways, URLs for the derived columns.
@@ -283,7 +229,7 @@ describeWithServices(needs, 'a real Druid ingests the generated spec from a real
   }, 240_000);
 
   itWithServices(
-    [registryNeed],
+    [registry],
     'decodes Confluent-framed records with the schema_registry decoder and counts a record of an unknown schema as unparseable',
     async () => {
       const registryTopic = `${topic}-registry`;
