@@ -3,23 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { AvroRecordSchema } from '@tributary/schema';
 import { createRecordType } from './container';
 import { createStrictReader, INVALID, readBlockLength, TRUNCATED } from './strict-decoder';
+import { allTypesFields, allTypesValues } from '../../test/all-types.ts';
 
 // A schema with every kind of value the checker has a rule for.
 const schema: AvroRecordSchema = {
   type: 'record',
   name: 'All',
   fields: [
-    { name: 'b', type: 'boolean' },
-    { name: 'i', type: 'int' },
-    { name: 'l', type: 'long' },
-    { name: 'f', type: 'float' },
-    { name: 'd', type: 'double' },
-    { name: 's', type: 'string' },
-    { name: 'by', type: 'bytes' },
-    { name: 'e', type: { type: 'enum', name: 'Color', symbols: ['RED', 'GREEN', 'BLUE'] } },
-    { name: 'fx', type: { type: 'fixed', name: 'Id4', size: 4 } },
-    { name: 'a', type: { type: 'array', items: 'long' } },
-    { name: 'm', type: { type: 'map', values: ['null', 'string'] } },
+    ...allTypesFields,
     { name: 'n', type: ['null', 'double'] },
     { name: 'ts', type: { type: 'long', logicalType: 'timestamp-millis' } },
     {
@@ -46,19 +37,8 @@ const node = fc.letrec((tie) => ({
     ),
   }),
 })).node;
-const key = fc.string({ unit: 'binary', maxLength: 8 }).filter((k) => k !== '__proto__');
 const record = fc.record({
-  b: fc.boolean(),
-  i: fc.integer(),
-  l: fc.maxSafeInteger(),
-  f: fc.float(),
-  d: fc.double(),
-  s: fc.string({ unit: 'binary', maxLength: 40 }),
-  by: fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b)),
-  e: fc.constantFrom('RED', 'GREEN', 'BLUE'),
-  fx: fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => Buffer.from(b)),
-  a: fc.array(fc.maxSafeInteger(), { maxLength: 5 }),
-  m: fc.dictionary(key, fc.option(fc.string({ maxLength: 10 }), { nil: null }), { maxKeys: 4 }),
+  ...allTypesValues,
   n: fc.option(fc.double(), { nil: null }),
   ts: fc.maxSafeInteger(),
   tree: node,
