@@ -18,7 +18,13 @@ interface Dataset {
   table_name: string;
   database_uuid: string;
   main_dttm_col: string;
-  columns: { column_name: string; type: string; is_dttm: boolean; groupby: boolean }[];
+  columns: {
+    column_name: string;
+    type: string;
+    is_dttm: boolean;
+    groupby: boolean;
+    expression: string | null;
+  }[];
   metrics: { metric_name: string; expression: string }[];
 }
 interface Chart {
@@ -195,6 +201,17 @@ describe('createSupersetBundle', () => {
       count: 'BIGINT',
       unique_parties: 'COMPLEX<HLLSketch>',
       sum_geoLatitude: 'DOUBLE',
+    });
+    // Pies read `new` and `returning` from a calculated column over the long boolean.
+    expect(
+      dataset.columns.find((column) => column.column_name === 'new_or_returning'),
+    ).toMatchObject({
+      type: 'VARCHAR',
+      expression: `CASE WHEN "newParty" = 1 THEN 'new' WHEN "newParty" = 0 THEN 'returning' END`,
+    });
+    const strings = read(createSupersetBundle({ ...base, booleans: 'string' })).dataset.columns;
+    expect(strings.find((column) => column.column_name === 'new_or_returning')).toMatchObject({
+      expression: `CASE WHEN "newParty" = 'true' THEN 'new' WHEN "newParty" = 'false' THEN 'returning' END`,
     });
     // Rolled-up datasources lack the ids the rollup drops; the dataset does not invent them.
     expect(types.partyId).toBeUndefined();

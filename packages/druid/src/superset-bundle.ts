@@ -420,7 +420,7 @@ export function createSupersetBundle(options: SupersetBundleOptions): SupersetBu
       },
     });
   };
-  const pie = (name: string, groupby: string, filters: YamlValue[] = [], width = 4): void => {
+  const pie = (name: string, groupby: string, filters: YamlValue[] = [], width = 3): void => {
     const adhoc: YamlValue[] = filters.map((filter) => {
       const { col, op, val } = filter as { col: string; op: string; val: YamlValue };
       return {
@@ -486,23 +486,37 @@ export function createSupersetBundle(options: SupersetBundleOptions): SupersetBu
   if (campaignColumns.length > 0) table('Campaigns', campaignColumns);
   const country = column('country');
   if (country !== undefined) table('Countries', [country]);
-  if (eventType !== undefined) table('Event types', [eventType]);
+  // The last row: four narrow charts side by side.
+  if (eventType !== undefined) table('Event types', [eventType], 3);
   const browser = column('browser');
   if (browser !== undefined) pie('Browsers', browser);
   const device = column('device');
   if (device !== undefined) pie('Devices', device);
-  const newVisitor = column('newVisitor');
+  const newVisitor = found.newVisitor;
   const first = found.firstInSession;
-  if (newVisitor !== undefined && first !== undefined) {
+  // A calculated column reads `new` and `returning` where the boolean column reads 1 and 0.
+  const dimensionNames = new Set(plan.dimensions.map((dimension) => dimension.spec.name));
+  let visitorType: { name: string; expression: string } | undefined;
+  if (newVisitor !== undefined) {
+    let name = 'new_or_returning';
+    while (dimensionNames.has(name)) name += '_';
+    const [yes, no] = newVisitor.spec.type === 'long' ? ['1', '0'] : ["'true'", "'false'"];
+    const source = quoted(newVisitor.spec.name);
+    visitorType = {
+      name,
+      expression: `CASE WHEN ${source} = ${yes} THEN 'new' WHEN ${source} = ${no} THEN 'returning' END`,
+    };
+  }
+  if (visitorType !== undefined && first !== undefined) {
     // A session's first event says whether its visitor is new: one answer per session.
     const firstValue = first.spec.type === 'long' ? 1 : 'true';
-    pie('New and returning visitors (sessions)', newVisitor, [
+    pie('New and returning visitors (sessions)', visitorType.name, [
       { col: first.spec.name, op: '==', val: firstValue },
     ]);
   } else if (first !== undefined) {
     pie('First event in session', first.spec.name);
-  } else if (newVisitor !== undefined) {
-    pie('New and returning visitors', newVisitor);
+  } else if (visitorType !== undefined) {
+    pie('New and returning visitors', visitorType.name);
   }
 
   // Files, in the layout of Superset's own export.
@@ -534,7 +548,12 @@ export function createSupersetBundle(options: SupersetBundleOptions): SupersetBu
   const column_ = (
     name: string,
     type: string,
-    extra: { dttm?: boolean; groupby?: boolean; description?: string | undefined } = {},
+    extra: {
+      dttm?: boolean;
+      groupby?: boolean;
+      description?: string | undefined;
+      expression?: string;
+    } = {},
   ): YamlValue => ({
     column_name: name,
     verbose_name: null,
@@ -544,7 +563,7 @@ export function createSupersetBundle(options: SupersetBundleOptions): SupersetBu
     advanced_data_type: null,
     groupby: extra.groupby ?? true,
     filterable: extra.groupby ?? true,
-    expression: null,
+    expression: extra.expression ?? null,
     description: extra.description ?? null,
     python_date_format: null,
     extra: null,
@@ -557,6 +576,14 @@ export function createSupersetBundle(options: SupersetBundleOptions): SupersetBu
       column_(dimension.spec.name, sqlType(dimension), {
         groupby: simple,
         description: dimension.doc,
+      }),
+    );
+  }
+  if (visitorType !== undefined) {
+    columns.push(
+      column_(visitorType.name, 'VARCHAR', {
+        expression: visitorType.expression,
+        description: 'Whether the visitor was new, from the boolean column.',
       }),
     );
   }

@@ -182,6 +182,54 @@ describe('importSupersetBundle', () => {
     });
   });
 
+  it('sends a call again once when the connection closes before an answer, if it is repeatable', async () => {
+    const closed = new Set<string>();
+    const attempts: string[] = [];
+    server = createServer((request, response) => {
+      const key = `${request.method} ${request.url}`;
+      attempts.push(key);
+      // The first CSRF request and every chart import meet a connection closed without an answer.
+      if (
+        (request.url === '/api/v1/security/csrf_token/' && !closed.has(key)) ||
+        request.url === '/api/v1/chart/import/'
+      ) {
+        closed.add(key);
+        request.socket.destroy();
+        return;
+      }
+      const reply = happy({
+        method: request.method!,
+        path: request.url!,
+        headers: {},
+        body: Buffer.alloc(0),
+      });
+      request.resume();
+      request.on('end', () => {
+        if (reply?.cookie !== undefined) response.setHeader('Set-Cookie', reply.cookie);
+        response.writeHead(reply?.status ?? 404, { 'Content-Type': 'application/json' });
+        response.end(JSON.stringify(reply?.body ?? {}));
+      });
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // With overwrite the chart import is repeated once, then reported.
+    await expect(
+      importSupersetBundle({ url, username: 'a', password: 'b', bundle }),
+    ).rejects.toMatchObject({
+      code: 'unreachable',
+      message: expect.stringContaining('chart import') as string,
+    });
+    expect(attempts.filter((key) => key === 'GET /api/v1/security/csrf_token/')).toHaveLength(2);
+    expect(attempts.filter((key) => key === 'POST /api/v1/chart/import/')).toHaveLength(2);
+    // Without overwrite an import is not repeated: it may have been applied.
+    attempts.length = 0;
+    await expect(
+      importSupersetBundle({ url, username: 'a', password: 'b', bundle, overwrite: false }),
+    ).rejects.toMatchObject({ code: 'unreachable' });
+    expect(attempts.filter((key) => key === 'POST /api/v1/chart/import/')).toHaveLength(1);
+    server.closeAllConnections();
+  });
+
   it('reports a Superset that does not listen as unreachable, one that stalls as timeout', async () => {
     const { url } = await fakeSuperset(happy);
     await new Promise((resolve) => server?.close(resolve));

@@ -61,6 +61,7 @@ export async function importSupersetBundle(
   const fetchFn = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const cookies = new Map<string, string>();
+  const overwrite = options.overwrite ?? true;
 
   const call = async (path: string, init: RequestInit, what: string): Promise<unknown> => {
     const headers = new Headers(init.headers);
@@ -68,23 +69,36 @@ export async function importSupersetBundle(
     if (cookies.size > 0) {
       headers.set('Cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
     }
-    let response: Response;
-    try {
-      response = await fetchFn(`${base}${path}`, {
-        ...init,
-        headers,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      const name = (error as { name?: unknown }).name;
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        throw new DruidError('timeout', `Superset did not answer ${what} within ${timeoutMs} ms.`, {
-          cause: error,
+    // gunicorn closes idle keep-alive connections after 2 s, so a request sent on a pooled
+    // connection as it closes fails before any answer ("other side closed"). Every call here is
+    // safe to repeat (GETs, the login, imports with overwrite), so such a failure is tried once
+    // more on a new connection; an import without overwrite is not repeated.
+    const repeatable = init.method === undefined || init.method === 'GET' || overwrite;
+    let response: Response | undefined;
+    for (let attempt = 1; response === undefined; attempt++) {
+      try {
+        response = await fetchFn(`${base}${path}`, {
+          ...init,
+          headers,
+          signal: AbortSignal.timeout(timeoutMs),
         });
+      } catch (error) {
+        const name = (error as { name?: unknown }).name;
+        if (name === 'TimeoutError' || name === 'AbortError') {
+          throw new DruidError(
+            'timeout',
+            `Superset did not answer ${what} within ${timeoutMs} ms.`,
+            { cause: error },
+          );
+        }
+        if (attempt >= 2 || !repeatable) {
+          throw new DruidError(
+            'unreachable',
+            `Superset at ${base} could not be reached (${what}).`,
+            { cause: error },
+          );
+        }
       }
-      throw new DruidError('unreachable', `Superset at ${base} could not be reached (${what}).`, {
-        cause: error,
-      });
     }
     for (const line of response.headers.getSetCookie()) {
       const pair = line.split(';', 1)[0] ?? '';
@@ -135,7 +149,6 @@ export async function importSupersetBundle(
     throw new DruidError('http', 'Superset answered the CSRF token request without a token.');
   }
   const writeHeaders = { ...auth, 'X-CSRFToken': csrf.result, Referer: `${base}/` };
-  const overwrite = options.overwrite ?? true;
   const { bundle } = options;
   for (const [endpoint, type] of [
     ['dataset', 'SqlaTable'],
