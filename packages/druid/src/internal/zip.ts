@@ -1,5 +1,5 @@
 // zlib.crc32 arrived in Node 20.15; the package supports every Node 20, so the table is here.
-const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, index) => {
+const CRC_TABLE = /* @__PURE__ */ Uint32Array.from({ length: 256 }, (_, index) => {
   let value = index;
   for (let bit = 0; bit < 8; bit++) value = value & 1 ? 0xedb88320 ^ (value >>> 1) : value >>> 1;
   return value >>> 0;
