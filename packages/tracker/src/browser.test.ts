@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { chromiumService } from '../../../test/chromium';
 import { describeWithServices } from '../../../test/services';
 import {
-  chromiumService,
   launchChromium,
   page,
   startServer,

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { chromiumService } from '../../../test/chromium';
 import { describeWithServices } from '../../../test/services';
 import { buildScript } from '../scripts/bundle.mjs';
 import {
-  chromiumService,
   launchChromium,
   page,
   startServer,

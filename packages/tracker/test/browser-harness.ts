@@ -1,6 +1,5 @@
 // Test support: a real HTTP server that serves pages and the tag and decodes what arrives with
 // @tributary/schema, and a real Chromium driven by playwright-core.
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -10,9 +9,7 @@ import {
   type DecodedEvent,
 } from '@tributary/schema/protocol';
 import { chromium, type Browser } from 'playwright-core';
-import type { ServiceNeed } from '../../../test/services';
-
-export const CHROMIUM = '/usr/bin/chromium';
+import { chromiumLaunchOptions } from '../../../test/chromium';
 
 /** One event the server received. */
 export interface Received extends DecodedEvent {
@@ -144,34 +141,19 @@ export async function startServer(script: string): Promise<TestServer> {
   return state;
 }
 
-/** Chromium, as `describeWithServices` (test/services.ts at the repo root) takes it. */
-export const chromiumService: ServiceNeed = {
-  name: `Chromium at ${CHROMIUM}`,
-  available: existsSync(CHROMIUM),
-  start: "apt-get install -y chromium (Debian's package)",
-};
-
 /**
  * A headless Chromium with the back/forward cache enabled. Playwright gives it a fresh temporary
  * profile (`--user-data-dir`) and deletes it on close; each test also gets its own context.
  */
 export async function launchChromium(): Promise<Browser> {
+  const { executablePath, args } = chromiumLaunchOptions();
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     headless: true,
     timeout: 30_000,
     // Playwright turns the back/forward cache off by default; the tag's bfcache handling needs it.
     ignoreDefaultArgs: ['--disable-back-forward-cache'],
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: ['--headless', ...args],
   });
 }
 
