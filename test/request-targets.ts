@@ -1,7 +1,8 @@
 // Test support for the servers in examples/: arbitrary request targets, sent over raw sockets so
 // that nothing on the client side normalises or refuses them first.
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 /**
  * Request targets that killed the quickstart (issue #15): `new URL(target, base)` throws on them
@@ -74,4 +75,70 @@ export function rawRequest(method: string, target: string): Uint8Array {
   return new TextEncoder().encode(
     `${method} ${target} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n${body}\r\n`,
   );
+}
+
+/**
+ * The server on `port` against any request target: the crashing ones as GETs, each answered 400 or
+ * 404, then `numRuns` arbitrary targets for these routes with arbitrary methods, each answered and
+ * none with a 5xx.
+ */
+export async function expectNoServerError(
+  port: number,
+  routes: readonly string[],
+  numRuns: number,
+): Promise<void> {
+  for (const target of CRASHING_TARGETS) {
+    const status = statusOf(await rawExchange(port, rawRequest('GET', target)));
+    expect([400, 404], target).toContain(status);
+  }
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom('GET', 'HEAD', 'POST', 'OPTIONS', 'DELETE'),
+      requestTargets(routes),
+      async (method, target) => {
+        const response = await rawExchange(port, rawRequest(method, target));
+        const status = statusOf(response);
+        expect(status, JSON.stringify({ method, target, response })).toBeDefined();
+        expect(status).toBeLessThan(500);
+      },
+    ),
+    { numRuns },
+  );
+}
+
+/** A connection to the server on `port`, once open. Its errors are ignored: tests cut it short. */
+export function openedSocket(port: number): Promise<Socket> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      resolve(socket);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+/** What {@link halfSentRequests} sends. */
+export interface HalfSentRequestsOptions {
+  /** The target of the GET whose header stops halfway. */
+  readonly headerTarget: string;
+  /** The target of the batch POST whose body stops after 30 characters. */
+  readonly batchTarget: string;
+  /** The whole batch body, as the tag would send it. */
+  readonly batch: string;
+}
+
+/**
+ * Two connections held as slow clients hold them: one stopped in a GET's header, one stopped in a
+ * batch's body (its header complete).
+ */
+export async function halfSentRequests(
+  port: number,
+  { headerTarget, batchTarget, batch }: HalfSentRequestsOptions,
+): Promise<{ header: Socket; body: Socket }> {
+  const header = await openedSocket(port);
+  header.write(`GET ${headerTarget} HTTP/1.1\r\nHost: a\r\nUser-Agent: slo`);
+  const body = await openedSocket(port);
+  body.write(
+    `POST ${batchTarget} HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: ${batch.length}\r\n\r\n${batch.slice(0, 30)}`,
+  );
+  return { header, body };
 }

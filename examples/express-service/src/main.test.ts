@@ -2,7 +2,7 @@
 // hold half-sent requests. It exits within the deadline (+2 s) and every accepted event's record
 // is on its stdout (Divolte's record has no event id: each test event has its own page view id).
 import { spawn } from 'node:child_process';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import {
   createIdentifier,
   createPageViewId,
@@ -11,37 +11,18 @@ import {
   type TrackedEvent,
 } from '@tributary/schema/protocol';
 import { describe, expect, it } from 'vitest';
+import { visitorPageViews } from '../../../test/page-views';
+import { halfSentRequests } from '../../../test/request-targets';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const DEADLINE_MS = 1000;
 
 function pageViews(count: number): TrackedEvent[] {
-  const now = Date.now();
-  const partyId = createIdentifier({ timestamp: now });
-  const sessionId = createIdentifier({ timestamp: now });
-  return Array.from({ length: count }, (_, i) => {
-    const pageViewId = createPageViewId();
-    return {
-      partyId,
-      sessionId,
-      pageViewId,
-      eventId: `${pageViewId}0`,
-      clientTimestamp: now + i,
-      newParty: i === 0,
-      firstInSession: i === 0,
-      location: `https://shop.example/?n=${i}`,
-      eventType: 'pageView',
-    };
-  });
-}
-
-function opened(port: number): Promise<Socket> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => {
-      resolve(socket);
-    });
-    socket.on('error', () => undefined);
-  });
+  return visitorPageViews(
+    { createIdentifier, createPageViewId },
+    count,
+    (i) => `https://shop.example/?n=${i}`,
+  );
 }
 
 function startMain(env: Record<string, string>) {
@@ -76,13 +57,11 @@ describe('the service process', () => {
       if (response.status === 200) accepted.push(event.pageViewId);
     }
     expect(accepted).toHaveLength(20);
-    const header = await opened(port);
-    header.write('GET /api/products HTTP/1.1\r\nHost: a\r\nUser-Agent: slo');
-    const body = await opened(port);
-    const batch = encodeEventBatch(pageViews(5).map((event) => encodeEventQuery(event)));
-    body.write(
-      `POST /analytics/csc-batch HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: ${batch.length}\r\n\r\n${batch.slice(0, 30)}`,
-    );
+    await halfSentRequests(port, {
+      headerTarget: '/api/products',
+      batchTarget: '/analytics/csc-batch',
+      batch: encodeEventBatch(pageViews(5).map((event) => encodeEventQuery(event))),
+    });
     // Both connections reached the server: an answered request after them proves it accepted them.
     expect((await fetch(`${base}/api/products`)).status).toBe(200);
 

@@ -11,6 +11,7 @@ import {
   encodeEventQuery,
   type TrackedEvent,
 } from '@tributary/schema/protocol';
+import { visitorPageViews } from '../../../test/page-views';
 
 export const silent = { debug() {}, info() {}, warn() {}, error: console.error };
 
@@ -38,23 +39,11 @@ export async function readAvroFiles(dir: string): Promise<TributaryEventRecord[]
 
 /** Page views of one visitor, each with a fresh event id. */
 export function pageViews(count: number): TrackedEvent[] {
-  const now = Date.now();
-  const partyId = createIdentifier({ timestamp: now });
-  const sessionId = createIdentifier({ timestamp: now });
-  return Array.from({ length: count }, (_, i) => {
-    const pageViewId = createPageViewId();
-    return {
-      partyId,
-      sessionId,
-      pageViewId,
-      eventId: `${pageViewId}0`,
-      clientTimestamp: now + i,
-      newParty: i === 0,
-      firstInSession: i === 0,
-      location: `https://shop.example/products.html?n=${i}`,
-      eventType: 'pageView',
-    };
-  });
+  return visitorPageViews(
+    { createIdentifier, createPageViewId },
+    count,
+    (i) => `https://shop.example/products.html?n=${i}`,
+  );
 }
 
 /**
