@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { tributaryEventRecord } from '@tributary/schema';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeWithServices, itWithServices, type ServiceNeed } from '../../../test/services';
+import { brokerUrl, druidNeed as findDruid, overlordUrl } from '../test/services';
 import {
   createDruidClient,
   createSupersetBundle,
@@ -19,8 +20,6 @@ import {
 const supersetUrl = process.env.SUPERSET_URL ?? 'http://127.0.0.1:18088';
 const username = process.env.SUPERSET_ADMIN_USER ?? 'admin';
 const password = process.env.SUPERSET_ADMIN_PASSWORD ?? 'admin';
-const overlordUrl = process.env.DRUID_OVERLORD_URL ?? 'http://127.0.0.1:18081';
-const brokerUrl = process.env.DRUID_BROKER_URL ?? 'http://127.0.0.1:18082';
 // A fixed name for the import tests: a second run imports over the first (overwrite), as a user
 // regenerating would. The Druid tests ingest into names of their own and delete them afterwards.
 const RAW = 'tributary_superset_test';
@@ -37,19 +36,12 @@ async function answers(url: string, check: (response: Response) => boolean): Pro
 }
 
 const supersetUp = await answers(`${supersetUrl}/health`, (response) => response.ok);
-const druidUp =
-  (await answers(`${overlordUrl}/status/health`, (response) => response.ok)) &&
-  (await answers(`${brokerUrl}/druid/broker/v1/readiness`, (response) => response.ok));
 const supersetNeed: ServiceNeed = {
   name: `Superset at ${supersetUrl}`,
   available: supersetUp,
   start: 'infra/superset/superset.sh start',
 };
-const druidNeed: ServiceNeed = {
-  name: `Druid at ${overlordUrl}`,
-  available: druidUp,
-  start: 'infra/druid/druid.sh start',
-};
+const druidNeed = await findDruid();
 
 let token = '';
 let csrf = '';
