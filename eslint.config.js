@@ -5,7 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/.turbo/**', 'tmp/**'],
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '**/coverage/**',
+      '**/.turbo/**',
+      'tmp/**',
+      // infra/'s downloads (Superset's venv alone holds thousands of JavaScript assets).
+      '.infra-cache/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
