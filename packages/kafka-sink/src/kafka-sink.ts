@@ -1,5 +1,5 @@
 import kafkajs from 'kafkajs';
-import type { CompressionTypes, Kafka, Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import snappyCodec from 'kafkajs-snappy';
 import type {
   AvroRecordSchema,
@@ -14,6 +14,9 @@ import { registerSchema, type FetchLike } from './register-schema';
 import { LatencyRecorder, type LatencySummary } from './internal/latency';
 import { Spool, type EncodedRecord, type SpoolChunk } from './internal/spool';
 import { createSpoolDeadline } from './internal/spool-deadline';
+import { resolveOptions, silentLogger } from './internal/options';
+import { createSignal, delay } from './internal/signal';
+import { describeError, isRetriable } from './internal/errors';
 
 /**
  * The value framing: `naked` Avro (Divolte's default), Confluent framing with a fixed schema id
@@ -201,27 +204,6 @@ export interface KafkaSink<TRecord> extends Sink<TRecord> {
   /** A snapshot of the counters. */
   metrics(): KafkaSinkMetrics;
 }
-
-interface Resolved {
-  readonly format: KafkaValueFormat;
-  readonly compression: CompressionTypes;
-  readonly acks: -1 | 0 | 1;
-  readonly idempotent: boolean;
-  readonly batchSize: number;
-  readonly batchBytes: number;
-  readonly lingerMs: number;
-  readonly maxBufferedRecords: number;
-  readonly maxBufferedBytes: number;
-  readonly maxRecordBytes: number;
-  readonly retryInitialMs: number;
-  readonly retryMaxMs: number;
-  readonly kafkaRetries: number;
-  readonly spoolAfterMs: number;
-  readonly segmentBytes: number;
-  readonly requestTimeoutMs: number;
-}
-
-const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /**
  * Creates a Kafka sink: records keyed by `SinkRecord.key` (the party id), stamped with
@@ -763,104 +745,4 @@ export function createKafkaSink<TRecord>(options: KafkaSinkOptions<TRecord>): Ka
   }
 
   return { write, flush, close, start, metrics };
-}
-
-function resolveOptions<TRecord>(options: KafkaSinkOptions<TRecord>): Resolved {
-  const positive = (name: string, value: number | undefined, fallback: number): number => {
-    const resolved = value ?? fallback;
-    if (!Number.isFinite(resolved) || resolved <= 0) {
-      throw new KafkaSinkError(
-        'invalid_options',
-        `${name} must be a positive number, got ${String(value)}`,
-      );
-    }
-    return resolved;
-  };
-  const acks = options.acks ?? -1;
-  const idempotent = options.idempotent ?? true;
-  if (idempotent && acks !== -1) {
-    throw new KafkaSinkError(
-      'invalid_options',
-      'An idempotent producer needs acks = -1; pass idempotent: false',
-    );
-  }
-  if (typeof options.topic !== 'string' || options.topic.length === 0) {
-    throw new KafkaSinkError('invalid_options', 'topic must be a non-empty string');
-  }
-  const compressionName = options.compression ?? 'none';
-  const codecs: Record<KafkaSinkCompression, CompressionTypes> = {
-    none: kafkajs.CompressionTypes.None,
-    gzip: kafkajs.CompressionTypes.GZIP,
-    snappy: kafkajs.CompressionTypes.Snappy,
-  };
-  if (!Object.hasOwn(codecs, compressionName)) {
-    throw new KafkaSinkError(
-      'invalid_options',
-      `Unknown compression ${JSON.stringify(compressionName)}`,
-    );
-  }
-  const compression = codecs[compressionName];
-  const format = options.format ?? { type: 'naked' };
-  if (
-    format.type === 'confluent' &&
-    'registry' in format &&
-    !/^https?:\/\//.test(format.registry.url)
-  ) {
-    throw new KafkaSinkError(
-      'invalid_options',
-      `The registry url must be http(s), got ${format.registry.url}`,
-    );
-  }
-  return {
-    format,
-    compression,
-    acks,
-    idempotent,
-    batchSize: positive('batchSize', options.batchSize, 1000),
-    batchBytes: positive('batchBytes', options.batchBytes, 900_000),
-    lingerMs: options.lingerMs ?? 5,
-    maxBufferedRecords: positive('maxBufferedRecords', options.maxBufferedRecords, 5000),
-    maxBufferedBytes: positive('maxBufferedBytes', options.maxBufferedBytes, 16 * 1024 * 1024),
-    maxRecordBytes: positive('maxRecordBytes', options.maxRecordBytes, 1_000_000),
-    retryInitialMs: positive('retry.initialMs', options.retry?.initialMs, 100),
-    retryMaxMs: positive('retry.maxMs', options.retry?.maxMs, 5000),
-    kafkaRetries: positive('retry.kafkaRetries', options.retry?.kafkaRetries, 2),
-    spoolAfterMs: positive('spool.afterMs', options.spool?.afterMs, 10_000),
-    segmentBytes: positive('spool.segmentBytes', options.spool?.segmentBytes, 16 * 1024 * 1024),
-    requestTimeoutMs: positive('requestTimeoutMs', options.requestTimeoutMs, 30_000),
-  };
-}
-
-/** A reusable wake-up: `wait()` resolves at the next `notify()`. */
-function createSignal(): { wait(): Promise<void>; notify(): void } {
-  let waiters: (() => void)[] = [];
-  return {
-    wait: () => new Promise<void>((resolve) => waiters.push(resolve)),
-    notify() {
-      const current = waiters;
-      waiters = [];
-      for (const resolve of current) resolve();
-    },
-  };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function isRetriable(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { retriable?: unknown }).retriable === true
-  );
-}
-
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause =
-    (error as { cause?: unknown; originalError?: unknown }).originalError ?? error.cause;
-  return cause instanceof Error
-    ? `${error.name}: ${error.message} (${cause.message})`
-    : `${error.name}: ${error.message}`;
 }
