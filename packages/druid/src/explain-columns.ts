@@ -1,24 +1,10 @@
-import { planDatasource, type ColumnDecision } from './internal/plan';
+import { planDatasource, type ColumnDecision, type ColumnOptionName } from './internal/plan';
 import type { SupervisorSpecOptions } from './supervisor-spec';
 
 /** Options of {@link explainColumns}: the options that shape the datasource's columns. */
 export type ExplainColumnsOptions = Pick<
   SupervisorSpecOptions,
-  | 'schema'
-  | 'timestampColumn'
-  | 'timestampFormat'
-  | 'booleans'
-  | 'nested'
-  | 'exclude'
-  | 'rollup'
-  | 'rollupExclude'
-  | 'dimensions'
-  | 'metrics'
-  | 'queryGranularity'
-  | 'partyIdField'
-  | 'sessionIdField'
-  | 'derivedColumns'
-  | 'transforms'
+  ColumnOptionName | 'timestampFormat' | 'queryGranularity'
 >;
 
 /**

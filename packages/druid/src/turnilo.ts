@@ -1,24 +1,11 @@
-import { planDatasource } from './internal/plan';
+import { distinctIdColumns, planDatasource, type ColumnOptionName } from './internal/plan';
 import { toYaml, type YamlValue } from './internal/yaml';
 import type { SupervisorSpecOptions } from './supervisor-spec';
 
 /** Options of {@link createTurniloConfig}: the spec's schema options plus the cluster's. */
 export interface TurniloConfigOptions extends Pick<
   SupervisorSpecOptions,
-  | 'schema'
-  | 'dataSource'
-  | 'timestampColumn'
-  | 'booleans'
-  | 'nested'
-  | 'exclude'
-  | 'rollup'
-  | 'rollupExclude'
-  | 'dimensions'
-  | 'metrics'
-  | 'partyIdField'
-  | 'sessionIdField'
-  | 'derivedColumns'
-  | 'transforms'
+  ColumnOptionName | 'dataSource'
 > {
   /** The broker (or router) Turnilo queries, e.g. `http://127.0.0.1:8082`. */
   brokerUrl: string;
@@ -81,8 +68,6 @@ export function createTurniloConfig(options: TurniloConfigOptions): string {
   }
   const measures: YamlValue[] = [];
   const overrides: YamlValue[] = [];
-  const party = options.partyIdField === undefined ? 'partyId' : options.partyIdField;
-  const session = options.sessionIdField === undefined ? 'sessionId' : options.sessionIdField;
   if (plan.rollup) {
     for (const metric of plan.metrics) {
       switch (metric.role) {
@@ -111,15 +96,15 @@ export function createTurniloConfig(options: TurniloConfigOptions): string {
     }
   } else {
     measures.push({ name: 'events', title: 'Events', formula: '$main.count()' });
-    const columns = new Set(plan.dimensions.map((dimension) => dimension.spec.name));
-    if (party !== null && columns.has(party)) {
+    const { party, session } = distinctIdColumns(plan, options);
+    if (party !== undefined) {
       measures.push({
         name: 'uniqueVisitors',
         title: 'Unique visitors',
         formula: `$main.countDistinct($${party})`,
       });
     }
-    if (session !== null && columns.has(session)) {
+    if (session !== undefined) {
       measures.push({
         name: 'sessions',
         title: 'Sessions',

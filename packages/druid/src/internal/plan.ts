@@ -108,6 +108,25 @@ export interface PlanOptions {
   transforms?: readonly ExpressionTransform[] | undefined;
 }
 
+/**
+ * The options that shape a datasource's columns, shared by the spec, the explanation, Turnilo and
+ * Superset (each adds its own).
+ */
+export type ColumnOptionName =
+  | 'schema'
+  | 'timestampColumn'
+  | 'booleans'
+  | 'nested'
+  | 'exclude'
+  | 'rollup'
+  | 'rollupExclude'
+  | 'dimensions'
+  | 'metrics'
+  | 'partyIdField'
+  | 'sessionIdField'
+  | 'derivedColumns'
+  | 'transforms';
+
 /** The columns, metrics and transforms of a datasource, derived from the record schema. */
 export interface Plan {
   readonly schema: unknown;
@@ -518,5 +537,24 @@ export function planDatasource(options: PlanOptions): Plan {
     rollup,
     queryGranularity,
     decisions,
+  };
+}
+
+/**
+ * The dimensions a raw datasource counts distinct visitors and sessions of: the party and session
+ * fields (`partyId` and `sessionId` unless named otherwise; none when null) if they are columns.
+ */
+export function distinctIdColumns(
+  plan: Plan,
+  options: Pick<PlanOptions, 'partyIdField' | 'sessionIdField'>,
+): { readonly party: string | undefined; readonly session: string | undefined } {
+  const columns = new Set(plan.dimensions.map((dimension) => dimension.spec.name));
+  const column = (option: string | null | undefined, fallback: string): string | undefined => {
+    const name = option === undefined ? fallback : option;
+    return name !== null && columns.has(name) ? name : undefined;
+  };
+  return {
+    party: column(options.partyIdField, 'partyId'),
+    session: column(options.sessionIdField, 'sessionId'),
   };
 }
