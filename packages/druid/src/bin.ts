@@ -9,7 +9,7 @@ runCli({
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   readFile: (path) => readFile(path, 'utf8'),
-  writeFile: (path, text) => writeFile(path, text),
+  writeFile: (path, data) => writeFile(path, data),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -3,12 +3,20 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tributaryEventRecord } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
-import { createSupervisorSpec, runCli, type CliOptions, type FetchFunction } from './index';
+import {
+  createSupersetBundle,
+  createSupervisorSpec,
+  runCli,
+  SUPERSET_COLUMN_CANDIDATES,
+  type CliOptions,
+  type FetchFunction,
+} from './index';
 
 function cli(argv: string[], overrides: Partial<CliOptions> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const files = new Map<string, string>();
+  const binaries = new Map<string, Uint8Array>();
   const options: CliOptions = {
     argv,
     env: { DRUID_OVERLORD_URL: 'http://overlord:8081', DRUID_BROKER_URL: 'http://broker:8082' },
@@ -20,13 +28,14 @@ function cli(argv: string[], overrides: Partial<CliOptions> = {}) {
         ? Promise.reject(new Error(`ENOENT ${path}`))
         : Promise.resolve(text);
     },
-    writeFile: (path, text) => {
-      files.set(path, text);
+    writeFile: (path, data) => {
+      if (typeof data === 'string') files.set(path, data);
+      else binaries.set(path, data);
       return Promise.resolve();
     },
     ...overrides,
   };
-  return { run: () => runCli(options), out, err, files };
+  return { run: () => runCli(options), out, err, files, binaries };
 }
 
 function jsonFetch(routes: Record<string, unknown>): { fetch: FetchFunction; urls: string[] } {
@@ -445,5 +454,147 @@ describe('tributary-druid spec: column options and the summary', () => {
     const excluded = cli([...specArgs, '--exclude', '__time']);
     excluded.files.set('order.avsc', time.files.get('order.avsc')!);
     expect(await excluded.run()).toBe(0);
+  });
+
+  describe('superset', () => {
+    const bundleArgs = ['superset', '--schema', 'tributary', '--datasource', 'clicks'];
+
+    // Superset's REST API as importSupersetBundle uses it (superset-client.test.ts has the details).
+    function fakeSuperset(): { fetch: FetchFunction; calls: string[]; forms: FormData[] } {
+      const calls: string[] = [];
+      const forms: FormData[] = [];
+      const fetch: FetchFunction = (url, init) => {
+        calls.push(`${init?.method ?? 'GET'} ${url}`);
+        if (init?.body instanceof FormData) forms.push(init.body);
+        const path = new URL(url).pathname;
+        const body =
+          path === '/api/v1/security/login'
+            ? { access_token: 'token-1', password: JSON.parse(init!.body as string) as unknown }
+            : path === '/api/v1/security/csrf_token/'
+              ? { result: 'csrf-1' }
+              : path.endsWith('/import/')
+                ? { message: 'OK' }
+                : { result: { id: 7, url: '/superset/dashboard/tributary-clicks/' } };
+        return Promise.resolve(new Response(JSON.stringify(body), { status: 200 }));
+      };
+      return { fetch, calls, forms };
+    }
+
+    it('writes the bundle zip for the dashboard options and prints each role’s column', async () => {
+      const { run, out, err, binaries } = cli([
+        ...bundleArgs,
+        '--title',
+        'Clicks live',
+        '--time-range',
+        'Last day',
+        '--time-grain',
+        'PT5M',
+        '--refresh',
+        '0',
+        '--top',
+        '5',
+        '--column',
+        'device=none',
+        '--column',
+        'page=location',
+        '--out',
+        'clicks.zip',
+      ]);
+      expect(await run()).toBe(0);
+      const bundle = createSupersetBundle({
+        schema: tributaryEventRecord,
+        dataSource: 'clicks',
+        title: 'Clicks live',
+        timeRange: 'Last day',
+        timeGrain: 'PT5M',
+        refreshSeconds: 0,
+        topN: 5,
+        columns: { device: null, page: 'location' },
+        databaseUri: 'druid://broker:8082/druid/v2/sql',
+      });
+      const zip = binaries.get('clicks.zip')!;
+      expect(zip).toEqual(bundle.zip());
+      const names = Buffer.from(zip).toString('latin1');
+      for (const path of bundle.files.keys()) expect(names).toContain(`${bundle.root}/${path}`);
+      expect(out).toEqual([]);
+      const summary = err.join('');
+      expect(summary).toContain('clicks: raw,');
+      expect(summary).toMatch(/\n {2}page +location\n/);
+      expect(summary).toMatch(/\n {2}device +\(none: chart left out\)\n/);
+      expect(summary).toMatch(/\n {2}country +geoCountryCode\n/);
+      expect(summary).toContain(`${bundle.charts.length} charts`);
+      expect(summary).toContain('wrote clicks.zip');
+    });
+
+    it('imports into Superset with the password from env and prints the dashboard URL', async () => {
+      const superset = fakeSuperset();
+      const { run, out } = cli([...bundleArgs, '--import', '--superset-user', 'ops'], {
+        env: {
+          DRUID_BROKER_URL: 'http://broker:8082',
+          SUPERSET_URL: 'http://superset:8088/',
+          SUPERSET_PASSWORD: 'secret',
+        },
+        fetch: superset.fetch,
+      });
+      expect(await run()).toBe(0);
+      expect(out.join('')).toBe('http://superset:8088/superset/dashboard/tributary-clicks/\n');
+      expect(superset.calls).toEqual([
+        'POST http://superset:8088/api/v1/security/login',
+        'GET http://superset:8088/api/v1/security/csrf_token/',
+        'POST http://superset:8088/api/v1/dataset/import/',
+        'POST http://superset:8088/api/v1/chart/import/',
+        'POST http://superset:8088/api/v1/dashboard/import/',
+        'GET http://superset:8088/api/v1/dashboard/tributary-clicks',
+      ]);
+      expect(superset.forms.map((form) => form.get('overwrite'))).toEqual(['true', 'true', 'true']);
+
+      const again = fakeSuperset();
+      const kept = cli(
+        [...bundleArgs, '--import', '--no-overwrite', '--superset', 'http://other:1'],
+        { env: { SUPERSET_PASSWORD: 'secret' }, fetch: again.fetch },
+      );
+      expect(await kept.run()).toBe(0);
+      expect(kept.out.join('')).toBe('http://other:1/superset/dashboard/tributary-clicks/\n');
+      expect(again.forms.map((form) => form.get('overwrite'))).toEqual(['false', 'false', 'false']);
+    });
+
+    it('refuses --import without SUPERSET_PASSWORD before reaching Superset', async () => {
+      const superset = fakeSuperset();
+      const { run, err, out } = cli([...bundleArgs, '--import'], { fetch: superset.fetch });
+      expect(await run()).toBe(2);
+      expect(err.join('')).toMatch(/--import needs the Superset password in env SUPERSET_PASSWORD/);
+      expect(superset.calls).toEqual([]);
+      expect(out).toEqual([]);
+    });
+
+    it.each([
+      ['neither --out nor --import', [], 2, /needs --out FILE\.zip, --import or both/],
+      ['a negative refresh', ['--refresh=-1', '--out', 'x.zip'], 2, /--refresh needs/],
+      ['a top of 0', ['--top=0', '--out', 'x.zip'], 2, /--top needs a positive integer/],
+      ['an unknown role', ['--column', 'nope=x', '--out', 'x.zip'], 2, /no role nope/],
+      ['a role without =', ['--column', 'page', '--out', 'x.zip'], 2, /--column takes/],
+      [
+        'a column the datasource lacks',
+        ['--column', 'page=nope', '--out', 'x.zip'],
+        1,
+        /^tributary-druid: columns\.page names nope/,
+      ],
+    ])('refuses %s', async (_, extra, code, message) => {
+      const { run, err, out, binaries } = cli([...bundleArgs, ...extra]);
+      expect(await run()).toBe(code);
+      expect(err.join('')).toMatch(message);
+      expect(out).toEqual([]);
+      expect(binaries.size).toBe(0);
+    });
+
+    it('is listed in --help', async () => {
+      const { run, out } = cli(['--help']);
+      expect(await run()).toBe(0);
+      expect(out.join('')).toContain('tributary-druid superset --schema S --datasource D');
+      expect(out.join('')).toContain('SUPERSET_PASSWORD');
+      for (const role of Object.keys(SUPERSET_COLUMN_CANDIDATES)) {
+        expect(out.join('')).toMatch(new RegExp(`\\b${role}\\b`));
+      }
+    });
   });
 });

@@ -6,6 +6,13 @@ import { explainColumns, type ExplainColumnsOptions } from './explain-columns';
 import type { RecordSchemaInput } from './internal/avro-fields';
 import type { ColumnDecision, ColumnRule } from './internal/plan';
 import type { KafkaSupervisorSpec } from './spec-types';
+import {
+  createSupersetBundle,
+  SUPERSET_COLUMN_CANDIDATES,
+  type SupersetBundleOptions,
+  type SupersetColumnRole,
+} from './superset-bundle';
+import { importSupersetBundle } from './superset-client';
 import { createSupervisorSpec, type SupervisorSpecOptions } from './supervisor-spec';
 import { createTurniloConfig } from './turnilo';
 
@@ -13,7 +20,10 @@ import { createTurniloConfig } from './turnilo';
 export interface CliOptions {
   /** The arguments after the program name. */
   argv: readonly string[];
-  /** Environment variables (DRUID_OVERLORD_URL, DRUID_BROKER_URL, KAFKA_BOOTSTRAP_SERVERS). */
+  /**
+   * Environment variables (DRUID_OVERLORD_URL, DRUID_BROKER_URL, KAFKA_BOOTSTRAP_SERVERS,
+   * SUPERSET_URL, SUPERSET_USERNAME, SUPERSET_PASSWORD).
+   */
   env: Readonly<Record<string, string | undefined>>;
   /** Where results go (a spec, YAML, query rows). */
   stdout: (text: string) => void;
@@ -21,8 +31,8 @@ export interface CliOptions {
   stderr: (text: string) => void;
   /** Reads a file as UTF-8 text. */
   readFile: (path: string) => Promise<string>;
-  /** Writes a UTF-8 text file. */
-  writeFile: (path: string, text: string) => Promise<void>;
+  /** Writes a file: text as UTF-8, bytes as they are (the Superset bundle's zip). */
+  writeFile: (path: string, data: string | Uint8Array) => Promise<void>;
   /** @default globalThis.fetch */
   fetch?: FetchFunction;
 }
@@ -34,9 +44,11 @@ const USAGE = `tributary-druid: Druid ingestion for Tributary's Avro clickstream
   tributary-druid status  SUPERVISOR_ID
   tributary-druid sql     "SELECT …"
   tributary-druid turnilo --schema S --datasource D [column options] [--out FILE]
+  tributary-druid superset --schema S --datasource D [column options] [dashboard options]
+                           (--out FILE.zip | --import | both)
 
-  spec and turnilo print on stderr what each field became (dimension, metric, sketch, left
-  out) and by which rule.
+  spec, turnilo and superset print on stderr what each field became (dimension, metric,
+  sketch, left out) and by which rule; superset also prints the column of each dashboard role.
 
   --schema S          tributary | divolte | a path to an .avsc file
   column options:
@@ -62,6 +74,23 @@ const USAGE = `tributary-druid: Druid ingestion for Tributary's Avro clickstream
   --late-message-rejection-period P1D, --consumer-property K=V (repeatable),
   --tuning-config JSON (merged into tuningConfig), --suspended
   --legacy-parser     emit the pre-0.21 parser form
+
+  dashboard options (superset):
+  --out FILE.zip      write Superset's import bundle (dataset, charts, dashboard)
+  --import            import it into Superset and print the dashboard URL
+  --title T (default the datasource), --time-range R (Superset syntax, default the last 6 hours),
+  --time-grain PT1M, --refresh SECONDS (default 60; 0 for none), --top N (rows of the top tables, 20)
+  --column ROLE=F     the column of a role, or ROLE=none to leave its chart out (repeatable);
+                      roles: page, referrer, campaign, campaignSource, campaignMedium, country,
+                      browser, device, newVisitor, firstInSession, eventType
+  --database-uuid U   the Superset database by uuid (default infra/superset's Druid database)
+  --database-name N, --database-uri URI   used only when the import creates the database
+                      (default druid://<host:port of the broker>/druid/v2/sql)
+  --superset URL      (env SUPERSET_URL, default http://127.0.0.1:18088)
+  --superset-user U   (env SUPERSET_USERNAME, default admin); the password only from env
+                      SUPERSET_PASSWORD (infra/superset's admin password is admin unless
+                      SUPERSET_ADMIN_PASSWORD set another)
+  --no-overwrite      fail instead of replacing an earlier import of the datasource
 
   Druid: env DRUID_OVERLORD_URL (default http://127.0.0.1:8081) and
          DRUID_BROKER_URL (default http://127.0.0.1:8082), or --overlord / --broker.
@@ -160,12 +189,33 @@ function columnSummary(
   ].join('\n');
 }
 
+function roleSummary(columns: Readonly<Partial<Record<SupersetColumnRole, string>>>): string {
+  const roles = Object.keys(SUPERSET_COLUMN_CANDIDATES) as SupersetColumnRole[];
+  const width = Math.max(...roles.map((role) => role.length));
+  return [
+    'dashboard roles (--column ROLE=F or ROLE=none):',
+    ...roles.map((role) => `  ${role.padEnd(width)}  ${columns[role] ?? '(none: chart left out)'}`),
+    '',
+  ].join('\n');
+}
+
 function positiveInteger(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1)
     throw new UsageError(`--${name} needs a positive integer.`);
   return number;
+}
+
+// Superset reaches Druid's SQL endpoint through pydruid's SQLAlchemy dialect on the broker.
+function brokerSqlUri(brokerUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(brokerUrl);
+  } catch {
+    throw new UsageError(`The broker URL ${JSON.stringify(brokerUrl)} is not a URL.`);
+  }
+  return `${url.protocol === 'https:' ? 'druid+https' : 'druid'}://${url.host}/druid/v2/sql`;
 }
 
 /** Runs the `tributary-druid` command line; resolves to the exit code. */
@@ -215,6 +265,19 @@ export async function runCli(options: CliOptions): Promise<number> {
         overlord: { type: 'string' },
         broker: { type: 'string' },
         out: { type: 'string' },
+        title: { type: 'string' },
+        'time-range': { type: 'string' },
+        'time-grain': { type: 'string' },
+        refresh: { type: 'string' },
+        top: { type: 'string' },
+        column: { type: 'string', multiple: true },
+        'database-uuid': { type: 'string' },
+        'database-name': { type: 'string' },
+        'database-uri': { type: 'string' },
+        import: { type: 'boolean' },
+        superset: { type: 'string' },
+        'superset-user': { type: 'string' },
+        'no-overwrite': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -378,6 +441,74 @@ export async function runCli(options: CliOptions): Promise<number> {
         const yaml = createTurniloConfig(turnilo);
         summarize(turnilo);
         await emit(yaml);
+        return 0;
+      }
+      case 'superset': {
+        if (values.out === undefined && values.import !== true) {
+          throw new UsageError('superset needs --out FILE.zip, --import or both.');
+        }
+        const password = env.SUPERSET_PASSWORD;
+        if (values.import === true && (password === undefined || password === '')) {
+          throw new UsageError(
+            '--import needs the Superset password in env SUPERSET_PASSWORD (never on the command line; infra/superset sets up admin/admin unless SUPERSET_ADMIN_PASSWORD says otherwise).',
+          );
+        }
+        const common = await shared();
+        const bundleOptions: SupersetBundleOptions = { ...common };
+        if (values.title !== undefined) bundleOptions.title = values.title;
+        if (values['time-range'] !== undefined) bundleOptions.timeRange = values['time-range'];
+        if (values['time-grain'] !== undefined) bundleOptions.timeGrain = values['time-grain'];
+        if (values.refresh !== undefined) {
+          const refresh = Number(values.refresh);
+          if (values.refresh.trim() === '' || !Number.isInteger(refresh) || refresh < 0) {
+            throw new UsageError('--refresh needs a whole number of seconds (0 for none).');
+          }
+          bundleOptions.refreshSeconds = refresh;
+        }
+        const top = positiveInteger(values.top, 'top');
+        if (top !== undefined) bundleOptions.topN = top;
+        if (values.column !== undefined) {
+          const columns: Partial<Record<SupersetColumnRole, string | null>> = {};
+          for (const text of values.column) {
+            const [role, name] = pair(text, 'column', 'ROLE=F or ROLE=none');
+            if (!Object.hasOwn(SUPERSET_COLUMN_CANDIDATES, role)) {
+              throw new UsageError(
+                `--column: no role ${role} (${Object.keys(SUPERSET_COLUMN_CANDIDATES).join(', ')}).`,
+              );
+            }
+            columns[role as SupersetColumnRole] = name === 'none' ? null : name;
+          }
+          bundleOptions.columns = columns;
+        }
+        if (values['database-uuid'] !== undefined)
+          bundleOptions.databaseUuid = values['database-uuid'];
+        if (values['database-name'] !== undefined)
+          bundleOptions.databaseName = values['database-name'];
+        bundleOptions.databaseUri = values['database-uri'] ?? brokerSqlUri(brokerUrl);
+        const bundle = createSupersetBundle(bundleOptions);
+        summarize(common);
+        stderr(roleSummary(bundle.columns));
+        stderr(`${bundle.charts.length} charts\n`);
+        if (values.out !== undefined) {
+          await options.writeFile(values.out, bundle.zip());
+          stderr(`wrote ${values.out}\n`);
+        }
+        if (values.import === true) {
+          const url = (values.superset ?? env.SUPERSET_URL ?? 'http://127.0.0.1:18088').replace(
+            /\/+$/,
+            '',
+          );
+          stderr(`importing into ${url} …\n`);
+          const imported = await importSupersetBundle({
+            url,
+            username: values['superset-user'] ?? env.SUPERSET_USERNAME ?? 'admin',
+            password: password!,
+            bundle,
+            overwrite: values['no-overwrite'] !== true,
+            ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+          });
+          stdout(`${imported.url}\n`);
+        }
         return 0;
       }
       case 'submit': {
