@@ -5,12 +5,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector } from './index';
-import { listen, pixelUrl, trackedEvent, until, type Started } from '../test/http';
+import { listen, pixelUrl, trackedEvent, until, closeStarted, track } from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
 function collect(prefix = '/') {
   const events: ClickEvent[] = [];
@@ -62,7 +59,7 @@ describe('adapters over real HTTP', () => {
   it('node:http', async () => {
     const { collector, events } = collect('/collect');
     const server = await listen(createServer(collector.node));
-    running.push(server);
+    track(server);
     await converse(server.url, events);
     expect((await fetch(`${server.url}/other`)).status).toBe(404);
   });
@@ -77,7 +74,7 @@ describe('adapters over real HTTP', () => {
       response.send('app');
     });
     const server = await listen(createServer(app));
-    running.push(server);
+    track(server);
     await converse(server.url, events);
     expect(await (await fetch(`${server.url}/app`)).text()).toBe('app');
   });
@@ -93,7 +90,7 @@ describe('adapters over real HTTP', () => {
     });
     app.use(collector.nodeErrors);
     const server = await listen(createServer(app));
-    running.push(server);
+    track(server);
     const party = '0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg';
     const post = (path: string, body: string) =>
       fetch(`${server.url}${path}`, {
@@ -156,7 +153,7 @@ describe('adapters over real HTTP', () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
-    running.push({ url: '', close: () => app.close() });
+    track({ url: '', close: () => app.close() });
     const base = `http://127.0.0.1:${port}`;
     await converse(base, events);
     expect(await (await fetch(`${base}/app`)).text()).toBe('app');
@@ -192,7 +189,7 @@ describe('adapters over real HTTP', () => {
         });
       }),
     );
-    running.push(server);
+    track(server);
     await converse(server.url, events);
   });
 

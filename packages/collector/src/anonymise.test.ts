@@ -2,27 +2,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClickEvent } from '@tributary/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type CollectorOptions } from './index';
-import { pixelUrl, startNode, trackedEvent, until, type Started } from '../test/http';
+import { createCollector } from './index';
+import { pixelUrl, trackedEvent, until, closeStarted, track, startCollector } from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
-async function start(options: Partial<CollectorOptions> = {}) {
-  const events: ClickEvent[] = [];
-  const collector = createCollector({
-    onEvent: (event) => {
-      events.push(event);
-    },
-    duplicateMemorySize: 1024,
-    ...options,
-  });
-  const server = await startNode(collector.node);
-  running.push(server);
-  return { collector, events, url: server.url };
-}
+const start = startCollector;
 
 // One client, 203.0.113.77 (hex cb00:714d), written in every form an address header may carry.
 const CLIENT_FORMS = [
@@ -129,7 +114,7 @@ describe('IPv4-mapped addresses are plain IPv4, with or without anonymising', ()
     // As the docs show: no host, so node listens on :: (dual-stack) where IPv6 exists.
     await new Promise<void>((resolve) => server.listen(0, resolve));
     const { address, port } = server.address() as AddressInfo;
-    running.push({
+    track({
       url: '',
       close: () =>
         new Promise<void>((resolve) => {

@@ -1,19 +1,15 @@
 import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector } from './index';
-import { listen, rawRequest, type Started } from '../test/http';
+import { listen, rawRequest, closeStarted, track } from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
 async function start() {
   const collector = createCollector({ onEvent: () => undefined, duplicateMemorySize: 64 });
   const server = createServer(collector.node);
   server.on('clientError', collector.clientError);
-  const started = await listen(server);
-  running.push(started);
+  const started = track(await listen(server));
   return { collector, url: started.url };
 }
 

@@ -2,12 +2,9 @@ import { encodeEventBatch, encodeEventQuery } from '@tributary/schema/protocol';
 import type { ClickEvent } from '@tributary/schema';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector } from './index';
-import { pixelUrl, startNode, trackedEvent, type Started } from '../test/http';
+import { pixelUrl, startNode, trackedEvent, closeStarted, track } from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
 describe('graceful close under load', () => {
   it('refuses new requests, drains the queue and loses no accepted event; parties stay in order', async () => {
@@ -23,8 +20,7 @@ describe('graceful close under load', () => {
         consumed.push(event);
       },
     });
-    const server = await startNode(collector.node);
-    running.push(server);
+    const server = track(await startNode(collector.node));
     const parties = Array.from(
       { length: 8 },
       (_, i) => `0:i1t84hgy:party${i}AAAAAAAAAAAAAAAAAAAAAAAAAAA`,

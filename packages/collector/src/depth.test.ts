@@ -1,4 +1,3 @@
-import type { ClickEvent } from '@tributary/schema';
 import {
   MAX_PARAMETER_DEPTH,
   encodeEventBatch,
@@ -6,28 +5,14 @@ import {
   type JsonValue,
 } from '@tributary/schema/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector } from './index';
 import { expectBalanced } from '../test/balance';
-import { pixelUrl, startNode, trackedEvent, until, type Started } from '../test/http';
+import { pixelUrl, trackedEvent, until, closeStarted, startCollector } from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
-async function start() {
-  const events: ClickEvent[] = [];
-  const collector = createCollector({
-    onEvent: (event) => {
-      events.push(event);
-    },
-    duplicateMemorySize: 1024,
-    // Room for 5,000 levels in a pixel's target (10 kB); node's own limit is 16 KiB of head.
-    limits: { urlLength: 16_384 },
-  });
-  const server = await startNode(collector.node);
-  running.push(server);
-  return { collector, events, url: server.url };
+function start() {
+  // Room for 5,000 levels in a pixel's target (10 kB); node's own limit is 16 KiB of head.
+  return startCollector({ limits: { urlLength: 16_384 } });
 }
 
 /** Parameters `depth` containers deep: arrays, or objects when `objects`. */

@@ -2,12 +2,9 @@ import { encodeEventBatch, encodeEventQuery } from '@tributary/schema/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCollector, type CollectorOptions } from './index';
 import { expectBalanced } from '../test/balance';
-import { pixelUrl, startNode, trackedEvent, until, type Started } from '../test/http';
+import { pixelUrl, startNode, trackedEvent, until, closeStarted, track } from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
 async function start(options: Partial<CollectorOptions> = {}) {
   const logged: string[] = [];
@@ -24,8 +21,7 @@ async function start(options: Partial<CollectorOptions> = {}) {
     },
     ...options,
   });
-  const server = await startNode(collector.node);
-  running.push(server);
+  const server = track(await startNode(collector.node));
   return { collector, logged, url: server.url };
 }
 

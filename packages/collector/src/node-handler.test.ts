@@ -9,27 +9,21 @@ import {
 } from '@tributary/schema/protocol';
 import { clickEventSchema, type ClickEvent } from '@tributary/schema';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCollector, type CollectorOptions } from './index';
-import { pixelUrl, rawRequest, startNode, trackedEvent, until, type Started } from '../test/http';
+import { createCollector } from './index';
+import {
+  pixelUrl,
+  rawRequest,
+  startNode,
+  trackedEvent,
+  until,
+  closeStarted,
+  track,
+  startCollector,
+} from '../test/http';
 
-const running: Started[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((server) => server.close()));
-});
+afterEach(closeStarted);
 
-async function start(options: Partial<CollectorOptions> = {}) {
-  const events: ClickEvent[] = [];
-  const collector = createCollector({
-    onEvent: (event) => {
-      events.push(event);
-    },
-    duplicateMemorySize: 1024,
-    ...options,
-  });
-  const server = await startNode(collector.node);
-  running.push(server);
-  return { collector, events, url: server.url };
-}
+const start = startCollector;
 
 // RequestChecksumTest's query (reference §1.8): x=si9804 is right, si9805 is corrupt.
 const DIVOLTE_QUERY =
@@ -128,7 +122,7 @@ describe('pixel GET over node:http', () => {
       distinct = { ...request.headersDistinct } as Record<string, string[]>;
       collector.node(request, response);
     });
-    running.push(server);
+    track(server);
     const target = new URL(pixelUrl(server.url, trackedEvent()));
     const name = fc.constantFrom(
       'X-A',
@@ -654,7 +648,7 @@ describe('back-pressure and the duplicate memory', () => {
       },
     });
     const server = await startNode(collector.node);
-    running.push(server);
+    track(server);
     const post = (queries: string[]) =>
       fetch(`${server.url}/csc-batch`, { method: 'POST', body: encodeEventBatch(queries) });
     const first = [encodeEventQuery(trackedEvent()), encodeEventQuery(trackedEvent())];

@@ -2,7 +2,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { ClickEvent } from '@tributary/schema';
 import { encodeEventQuery, type TrackedEvent } from '@tributary/schema/protocol';
+import { createCollector, type CollectorOptions } from '../src/index';
 
 export interface Started {
   readonly url: string;
@@ -90,4 +92,31 @@ export async function until(condition: () => boolean): Promise<void> {
     if (Date.now() > deadline) throw new Error('Condition not met within 5 s.');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+const started: Started[] = [];
+
+/** Remembers a started server, so that {@link closeStarted} closes it after the test. */
+export function track(server: Started): Started {
+  started.push(server);
+  return server;
+}
+
+/** Closes every server started since the last call; each test file runs it in `afterEach`. */
+export async function closeStarted(): Promise<void> {
+  await Promise.all(started.splice(0).map((server) => server.close()));
+}
+
+/** A collector behind a real node:http server, keeping every event it hands over. */
+export async function startCollector(options: Partial<CollectorOptions> = {}) {
+  const events: ClickEvent[] = [];
+  const collector = createCollector({
+    onEvent: (event) => {
+      events.push(event);
+    },
+    duplicateMemorySize: 1024,
+    ...options,
+  });
+  const server = track(await startNode(collector.node));
+  return { collector, events, url: server.url };
 }
