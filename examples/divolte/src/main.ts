@@ -1,0 +1,3 @@
+// Placeholder: the Divolte-compatible server is being written (issue #16).
+console.error('not yet implemented');
+process.exit(2);
