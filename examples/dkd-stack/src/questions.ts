@@ -195,6 +195,75 @@ export async function askQuestions(druid: DruidClient, options: QuestionOptions)
   };
 }
 
+/** What the dashboard is asked about. */
+export interface DashboardQuestionOptions {
+  readonly dataSource: string;
+  /** "Now". @default Date.now() */
+  readonly asOf?: number;
+  /**
+   * How far back the dashboard looks: `createSupersetBundle`'s default time range is the last six
+   * hours. @default 6 hours
+   */
+  readonly rangeMs?: number;
+  /** Rows of the top pages table (`createSupersetBundle`'s `topN`). @default 20 */
+  readonly topN?: number;
+}
+
+/** One row of the top pages table. */
+export interface PageRow {
+  readonly page: string | null;
+  readonly events: number;
+  readonly visitors: number;
+}
+
+/**
+ * What the generated Superset dashboard shows, asked with the example's own SQL: its big numbers
+ * and its top pages over its time range. The dashboard has no bot filter, so neither have these.
+ */
+export interface DashboardAnswers {
+  readonly from: number;
+  readonly to: number;
+  readonly events: number;
+  /** The dataset's `unique_visitors` metric on a rolled-up data source: the sketch's estimate. */
+  readonly visitors: number;
+  /** Most events first (ties by page, as Superset leaves their order open). */
+  readonly topPages: readonly PageRow[];
+}
+
+/**
+ * Asks what the dashboard's "Events" and "Unique visitors" numbers and its "Top pages" table
+ * show, with the expressions of the dataset's metrics (`SUM("count")`,
+ * `APPROX_COUNT_DISTINCT_DS_HLL("unique_parties")`).
+ */
+export async function askDashboardQuestions(
+  druid: DruidClient,
+  options: DashboardQuestionOptions,
+): Promise<DashboardAnswers> {
+  const to = options.asOf ?? Date.now();
+  const from = to - (options.rangeMs ?? 6 * 3_600_000);
+  const topN = options.topN ?? 20;
+  if (!Number.isInteger(topN) || topN < 1) throw new RangeError('topN must be a positive integer');
+  const table = `"${options.dataSource.replaceAll('"', '""')}"`;
+  const range = `__time >= MILLIS_TO_TIMESTAMP(?) AND __time < MILLIS_TO_TIMESTAMP(?)`;
+  const measures = `SUM("count") AS events, APPROX_COUNT_DISTINCT_DS_HLL("unique_parties") AS visitors`;
+  const totals = await druid.sql<{ events: number | null; visitors: number | null }>(
+    `SELECT ${measures} FROM ${table} WHERE ${range}`,
+    { parameters: [from, to] },
+  );
+  const pages = await druid.sql<PageRow>(
+    `SELECT "pagePath" AS "page", ${measures} FROM ${table} WHERE ${range}
+     GROUP BY 1 ORDER BY events DESC, "page" LIMIT ${topN}`,
+    { parameters: [from, to] },
+  );
+  return {
+    from,
+    to,
+    events: totals.rows[0]?.events ?? 0,
+    visitors: totals.rows[0]?.visitors ?? 0,
+    topPages: pages.rows,
+  };
+}
+
 /** A plain-text table: a header row, a rule, then the rows, columns padded. */
 export function formatTable(
   header: readonly string[],
@@ -230,6 +299,24 @@ function breakdownTable(title: string, rows: readonly Breakdown[]): string {
       percent(visitors === 0 ? 0 : row.visitors.estimate / visitors),
     ]),
   );
+}
+
+/** The dashboard's numbers as the example's SQL answers them. */
+export function formatDashboardAnswers(answers: DashboardAnswers): string {
+  return [
+    `What the Superset dashboard shows (${time(answers.from)} → ${time(answers.to)} UTC, bots included)`,
+    formatTable(
+      ['page', 'events', 'visitors'],
+      [
+        ...answers.topPages.map((row) => [
+          row.page ?? '(none)',
+          String(row.events),
+          String(row.visitors),
+        ]),
+        ['total', String(answers.events), String(answers.visitors)],
+      ],
+    ),
+  ].join('\n');
 }
 
 /** The answers as the article would print them. */

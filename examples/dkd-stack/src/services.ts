@@ -1,5 +1,5 @@
-// Kafka and Druid: where they are (environment, else infra/'s defaults), whether they answer, and
-// starting and stopping them with the repository's infra/ scripts.
+// Kafka, Druid and Superset: where they are (environment, else infra/'s defaults), whether they
+// answer, and starting and stopping them with the repository's infra/ scripts.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
@@ -54,8 +54,38 @@ export async function druidAnswers(urls: ServiceUrls): Promise<boolean> {
   }
 }
 
+/** Superset: where it is and whom the dashboard is imported (and opened) as. */
+export interface SupersetSettings {
+  readonly url: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Reads `SUPERSET_URL` (else `SUPERSET_PORT` on 127.0.0.1), `SUPERSET_ADMIN_USER` and
+ * `SUPERSET_ADMIN_PASSWORD`: the variables infra/superset/superset.sh sets its admin up from, so
+ * a password chosen for the script reaches the import too.
+ */
+export function supersetSettings(env: NodeJS.ProcessEnv): SupersetSettings {
+  return {
+    url: env.SUPERSET_URL ?? `http://127.0.0.1:${env.SUPERSET_PORT ?? '18088'}`,
+    username: env.SUPERSET_ADMIN_USER ?? 'admin',
+    password: env.SUPERSET_ADMIN_PASSWORD ?? 'admin',
+  };
+}
+
+/** Whether Superset's `/health` answers OK. */
+export async function supersetAnswers(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(3000) });
+    return response.ok && (await response.text()) === 'OK';
+  } catch {
+    return false;
+  }
+}
+
 /** The repository's infra scripts. */
-export type InfraService = 'kafka' | 'druid';
+export type InfraService = 'kafka' | 'druid' | 'superset';
 
 const REPOSITORY = fileURLToPath(new URL('../../../', import.meta.url));
 

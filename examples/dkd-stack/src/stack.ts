@@ -6,10 +6,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createDruidClient,
+  createSupersetBundle,
   createSupervisorSpec,
   createTurniloConfig,
   type DruidClient,
   type KafkaSupervisorSpec,
+  type SupersetBundle,
 } from '@tributary/druid';
 import { createKafkaSink, type KafkaSink } from '@tributary/kafka-sink';
 import { createTributaryEventMapper, type RecordMapper } from '@tributary/mapping';
@@ -29,7 +31,7 @@ export interface DkdStackOptions {
   readonly overlordUrl: string;
   /** @example 'http://127.0.0.1:18082' */
   readonly brokerUrl: string;
-  /** The supervisor spec, the Turnilo config and the GeoIP database go here. */
+  /** The supervisor spec, the Turnilo config, the Superset bundle and the GeoIP database go here. */
   readonly outputDir: string;
   /** The bytes of `@tributary/tracker`'s `dist/tributary.js`. */
   readonly trackerScript: Uint8Array;
@@ -61,6 +63,8 @@ export interface DkdStack {
   readonly endpoints: Readonly<Record<TrafficWindow, CollectorEndpoint>>;
   readonly druid: DruidClient;
   readonly spec: KafkaSupervisorSpec;
+  /** The Superset dashboard for the data source, generated from the spec's options (not imported). */
+  readonly dashboard: SupersetBundle;
   readonly sink: KafkaSink<TributaryEventRecord>;
   readonly mapper: RecordMapper<TributaryEventRecord>;
   /** When the stack started, and the start of that UTC day ("today" for the questions). */
@@ -69,7 +73,12 @@ export interface DkdStack {
   /** How far each window's collector clock is behind the real one. */
   readonly clockOffsets: Readonly<Record<TrafficWindow, number>>;
   /** Files written to the output directory. */
-  readonly files: { readonly spec: string; readonly turnilo: string; readonly geoIp: string };
+  readonly files: {
+    readonly spec: string;
+    readonly turnilo: string;
+    readonly superset: string;
+    readonly geoIp: string;
+  };
   /**
    * Samples the topic with the generated spec (Druid's sampler parses real records), then submits
    * it. Needs records in the topic. Resolves with how long the sampling took.
@@ -91,7 +100,10 @@ export const quietLogger: Logger = {
   },
 };
 
-/** Starts the stack: topic, sink, mapping, endpoints, spec and Turnilo config (not submitted). */
+/**
+ * Starts the stack: topic, sink, mapping, endpoints, spec, Turnilo config and Superset bundle (the
+ * spec not submitted, the bundle not imported).
+ */
 export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack> {
   const logger = options.logger ?? quietLogger;
   const now = options.now ?? Date.now;
@@ -169,6 +181,9 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
     startDelay: 'PT1S',
     period: 'PT5S',
   });
+  const title = 'Riverbank Analytics clickstream (dkd-stack)';
+  // The same options as the spec: the dataset's metrics are the rollup's count and sketches.
+  const dashboard = createSupersetBundle({ ...specOptions, title });
   const druid = createDruidClient({
     overlordUrl: options.overlordUrl,
     brokerUrl: options.brokerUrl,
@@ -178,6 +193,7 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
   const files = {
     spec: join(options.outputDir, `supervisor-${dataSource}.json`),
     turnilo: join(options.outputDir, 'turnilo.yaml'),
+    superset: join(options.outputDir, `superset-${dataSource}.zip`),
     geoIp: join(options.outputDir, 'demo-geoip.mmdb'),
   };
   await writeFile(files.spec, JSON.stringify(spec, null, 2) + '\n');
@@ -186,9 +202,10 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
     createTurniloConfig({
       ...specOptions,
       brokerUrl: options.brokerUrl,
-      title: 'Riverbank Analytics clickstream (dkd-stack)',
+      title,
     }),
   );
+  await writeFile(files.superset, dashboard.zip());
   await writeFile(files.geoIp, geoIpBytes);
 
   let submitted = false;
@@ -200,6 +217,7 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
     endpoints,
     druid,
     spec,
+    dashboard,
     sink,
     mapper,
     startedAt,

@@ -1,29 +1,55 @@
 // The seed article end to end against real services: Kafka and Druid (infra/), headless Chromium.
 // Every answer Druid gives is checked against the visits this test generated: event counts
 // exactly, visitor counts (HLL sketches) within the bounds Druid reports at three standard
-// deviations. Under CI=true a missing service fails the suite; elsewhere it is skipped.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// deviations. With Superset (infra/superset) too, the generated dashboard is imported and opened
+// in Chromium through Superset's login page, and its charts must show the numbers the example's
+// own SQL answers. Under CI=true a missing service fails the suite; elsewhere it is skipped.
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { importSupersetBundle } from '@tributary/druid';
 import { openGeoIpDatabase } from '@tributary/mapping';
-import type { Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CHROMIUM_PATH, launchChromium } from '../src/browser';
-import type { Breakdown, Estimate } from '../src/questions';
+import { launchChromium } from '../src/browser';
+import {
+  askDashboardQuestions,
+  type Breakdown,
+  type DashboardAnswers,
+  type Estimate,
+} from '../src/questions';
 import { runScenario, type ScenarioResult } from '../src/scenario';
-import { druidAnswers, kafkaAnswers, serviceUrls } from '../src/services';
+import {
+  druidAnswers,
+  kafkaAnswers,
+  serviceUrls,
+  supersetAnswers,
+  supersetSettings,
+} from '../src/services';
 import { quietLogger, startDkdStack, type DkdStack } from '../src/stack';
 import type { Tally } from '../src/traffic';
+import { chromiumLaunchOptions, chromiumService } from '../../../test/chromium';
 import { describeWithServices } from '../../../test/services';
+import {
+  bigNumberText,
+  chartError,
+  chartNames,
+  logInToDashboard,
+  removeDashboard,
+  smartNumber,
+  tableText,
+  waitForChart,
+} from './superset-dashboard';
 
 const require = createRequire(import.meta.url);
 const urls = serviceUrls(process.env);
+const superset = supersetSettings(process.env);
 const found = {
   kafka: await kafkaAnswers(urls.kafkaBrokers),
   druid: await druidAnswers(urls),
-  chromium: existsSync(CHROMIUM_PATH),
+  superset: await supersetAnswers(superset.url),
 };
 const needs = [
   {
@@ -36,12 +62,15 @@ const needs = [
     available: found.druid,
     start: 'infra/druid/druid.sh start',
   },
-  {
-    name: `Chromium at ${CHROMIUM_PATH}`,
-    available: found.chromium,
-    start: 'apt-get install chromium',
-  },
+  chromiumService,
 ];
+const supersetNeed = {
+  name: `Superset at ${superset.url}`,
+  available: found.superset,
+  start: 'infra/superset/superset.sh start',
+};
+/** Where the example writes its output (main.ts's default OUTPUT_DIR; git-ignored). */
+const exampleOutputDir = fileURLToPath(new URL('../data/', import.meta.url));
 
 /** The exact distinct count lies within the sketch's reported bounds. */
 function expectVisitors(estimate: Estimate | undefined, exact: number, what: string): void {
@@ -165,5 +194,83 @@ describeWithServices(needs, 'the seed article on Kafka and Druid, end to end', (
     expect(turnilo).toContain(urls.brokerUrl);
     const geo = openGeoIpDatabase(await readFile(stack!.files.geoIp));
     expect(geo.get('198.18.1.10')?.country?.iso_code).toBe('NL');
+  });
+
+  describeWithServices([supersetNeed], 'the generated Superset dashboard, in Chromium', () => {
+    let dashboardBrowser: Browser | undefined;
+    let page: Page;
+    let shown: DashboardAnswers;
+    let imported = false;
+
+    beforeAll(async () => {
+      const started = Date.now();
+      const dashboard = await importSupersetBundle({ ...superset, bundle: stack!.dashboard });
+      imported = true;
+      const importMs = Date.now() - started;
+      shown = await askDashboardQuestions(stack!.druid, { dataSource: stack!.dataSource });
+      dashboardBrowser = await chromium.launch(chromiumLaunchOptions());
+      page = await dashboardBrowser.newPage({ viewport: { width: 1400, height: 1000 } });
+      const opened = Date.now();
+      await logInToDashboard(page, superset, dashboard.url);
+      for (const chart of stack!.dashboard.charts) {
+        await waitForChart(page, chart.name, chart.vizType);
+      }
+      console.log(
+        `Superset: imported in ${importMs} ms; login page → every chart drawn in ${Date.now() - opened} ms (${dashboard.url})`,
+      );
+    }, 300_000);
+
+    afterAll(async () => {
+      await dashboardBrowser?.close();
+      if (imported) await removeDashboard(superset, stack!.dashboard, stack!.dataSource);
+    }, 120_000);
+
+    it('draws every chart of the generated bundle, none with an error', async () => {
+      expect((await chartNames(page)).sort()).toEqual(
+        stack!.dashboard.charts.map((chart) => chart.name).sort(),
+      );
+      for (const chart of stack!.dashboard.charts) {
+        expect(await chartError(page, chart.name), chart.name).toBe('');
+      }
+    });
+
+    it('shows the events and unique visitors the example’s SQL answers', async () => {
+      // The dashboard's six hours hold today's traffic (bots included; the dashboard has no bot
+      // filter), and none of three days ago or last week.
+      expect(shown.events).toBe(result.figures.events.today);
+      expect(shown.visitors).toBeGreaterThan(0);
+      expect(await bigNumberText(page, 'Events')).toBe(smartNumber(shown.events));
+      expect(await bigNumberText(page, 'Unique visitors')).toBe(smartNumber(shown.visitors));
+    });
+
+    it('lists the top pages with the events and visitors the SQL answers', async () => {
+      const table = await tableText(page, 'Top pages');
+      expect(table.header).toEqual(['pagePath', 'Events', 'Unique visitors']);
+      expect(shown.topPages.length).toBeGreaterThanOrEqual(3);
+      // Superset orders by events only, so pages with as many events may come in either order.
+      const byPage = (rows: readonly string[][]): string[][] =>
+        [...rows].sort((a, b) => a[0]!.localeCompare(b[0]!));
+      expect(byPage(table.rows)).toEqual(
+        byPage(
+          shown.topPages.map((row) => [
+            row.page ?? 'N/A',
+            smartNumber(row.events),
+            smartNumber(row.visitors),
+          ]),
+        ),
+      );
+      expect(shown.topPages.reduce((sum, row) => sum + row.events, 0)).toBe(shown.events);
+    });
+
+    it('saves a screenshot of the drawn dashboard in the example’s output folder', async () => {
+      await mkdir(exampleOutputDir, { recursive: true });
+      const path = join(exampleOutputDir, 'superset-dashboard.png');
+      const png = await page.screenshot({ path, fullPage: true });
+      const saved = await readFile(path);
+      expect(saved.equals(png)).toBe(true);
+      // A PNG as wide as the page: the signature, then IHDR's width.
+      expect(saved.subarray(1, 4).toString('latin1')).toBe('PNG');
+      expect(saved.readUInt32BE(16)).toBe(1400);
+    });
   });
 });
