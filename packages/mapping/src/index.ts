@@ -38,7 +38,8 @@ export {
   type GeoIpDatabase,
   type GeoIpRecord,
 } from './geo-ip';
-export { MappingError, type MappingErrorCode } from './mapping-error';
+export { compileGroovyMapping, type GroovyMappingOptions } from './groovy-mapping';
+export { MappingError, type MappingErrorCode, type ScriptPosition } from './mapping-error';
 export {
   MatchValue,
   QueryValue,

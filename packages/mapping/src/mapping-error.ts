@@ -17,7 +17,16 @@ export type MappingErrorCode =
   /** A regular expression, group or JSON path that does not compile. */
   | 'invalid_expression'
   /** Any other misuse of the mapping DSL (a statement outside a mapping, a bad argument). */
-  | 'invalid_mapping';
+  | 'invalid_mapping'
+  /** Text that is not Divolte's mapping DSL: a syntax error, or Groovy outside the DSL. */
+  | 'invalid_script';
+
+/** Where in a mapping script an error is (1-based line and column). */
+export interface ScriptPosition {
+  readonly line: number;
+  readonly column: number;
+  readonly fileName: string;
+}
 
 /**
  * Thrown while a mapping is built (never while it maps events): the mapping does not fit its
@@ -26,9 +35,15 @@ export type MappingErrorCode =
 export class MappingError extends Error {
   declare readonly name: 'MappingError';
   declare readonly code: MappingErrorCode;
+  /** For a mapping read from a script (`compileGroovyMapping`): the statement or token at fault. */
+  declare readonly position?: ScriptPosition;
 
-  constructor(code: MappingErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(
+    code: MappingErrorCode,
+    message: string,
+    options?: { cause?: unknown; position?: ScriptPosition },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     Object.defineProperty(this, 'name', {
       value: 'MappingError',
       enumerable: false,
@@ -36,5 +51,6 @@ export class MappingError extends Error {
       writable: true,
     });
     this.code = code;
+    if (options?.position !== undefined) this.position = options.position;
   }
 }
