@@ -119,8 +119,19 @@ export async function runScenario(
   for (const window of WINDOWS) {
     const visits = synthetic.filter((visit) => visit.window === window);
     const endpoint = stack.endpoints[window];
-    progress(`load: ${visits.length} ${window} sessions → ${endpoint.url}csc-event`);
-    await sendVisits(visits, endpoint.url, stack.siteUrl, Date.now() - stack.clockOffsets[window]);
+    // One slice a minute, the oldest first, so that each clock only moves forward.
+    const minutes = Math.floor(stack.spreadMs[window] / 60_000);
+    progress(
+      `load: ${visits.length} ${window} sessions → ${endpoint.url}csc-event` +
+        (minutes > 0 ? `, spread over ${minutes + 1} minutes` : ''),
+    );
+    for (let lag = minutes; lag >= 0; lag--) {
+      const slice = visits.filter((_, index) => index % (minutes + 1) === minutes - lag);
+      stack.setClockLag(window, lag * 60_000);
+      const clientTime = Date.now() - stack.clockOffsets[window] - lag * 60_000;
+      await sendVisits(slice, endpoint.url, stack.siteUrl, clientTime);
+    }
+    stack.setClockLag(window, 0);
   }
   const loaded = [...early, ...synthetic];
   const loadEvents = loaded.reduce((sum, visit) => sum + eventsOf(visit), 0);

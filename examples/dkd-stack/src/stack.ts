@@ -70,8 +70,18 @@ export interface DkdStack {
   /** When the stack started, and the start of that UTC day ("today" for the questions). */
   readonly startedAt: number;
   readonly dayStart: number;
-  /** How far each window's collector clock is behind the real one. */
+  /** How far each window's collector clock is behind the real one, before {@link setClockLag}. */
   readonly clockOffsets: Readonly<Record<TrafficWindow, number>>;
+  /**
+   * How much further a window's clock may be set back to spread its load over the minutes before
+   * "now" (today and last week: up to 25 minutes, never before the start of the day).
+   */
+  readonly spreadMs: Readonly<Record<TrafficWindow, number>>;
+  /**
+   * Sets a window's clock back by `lagMs` more (0 to {@link spreadMs}), for the events sent until
+   * the next call. The load sends the oldest minute first, so each clock still only moves forward.
+   */
+  setClockLag(window: TrafficWindow, lagMs: number): void;
   /** Files written to the output directory. */
   readonly files: {
     readonly spec: string;
@@ -114,14 +124,21 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
   const dataSource = `dkd_${runId}`;
   const startedAt = now();
   const dayStart = Math.floor(startedAt / DAY) * DAY;
-  // Backdated traffic lands a little before "this time" on its day, never before that day began:
-  // "this time last week" then includes it, and so does "today" of that day.
-  const lead = Math.min(20 * 60_000, startedAt - dayStart);
   const clockOffsets: Record<TrafficWindow, number> = {
     today: 0,
     threeDaysAgo: WINDOW_OFFSET_DAYS.threeDaysAgo * DAY + 20 * 60_000,
-    lastWeek: WINDOW_OFFSET_DAYS.lastWeek * DAY + lead,
+    lastWeek: WINDOW_OFFSET_DAYS.lastWeek * DAY,
   };
+  // Today's and last week's loads spread over the minutes before "this time" on their day, never
+  // before that day began: "today" and "this time last week" then hold them, and the dashboard's
+  // per-minute charts have a curve (and a week-ago curve beside it) instead of one minute.
+  const spread = Math.min(25 * 60_000, startedAt - dayStart);
+  const spreadMs: Record<TrafficWindow, number> = {
+    today: spread,
+    threeDaysAgo: 0,
+    lastWeek: spread,
+  };
+  const lags: Record<TrafficWindow, number> = { today: 0, threeDaysAgo: 0, lastWeek: 0 };
 
   const kafka = new Kafka({
     clientId: 'tributary-dkd-stack',
@@ -160,7 +177,7 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
       sink,
       trackerScript: options.trackerScript,
       logger,
-      ...(offset === 0 ? {} : { clock: () => Date.now() - offset }),
+      clock: () => Date.now() - offset - lags[window],
       ...(window === 'today' ? { port: options.port ?? 0 } : {}),
       ...(options.host === undefined ? {} : { host: options.host }),
       ...(options.shutdownDeadlineMs === undefined
@@ -223,6 +240,13 @@ export async function startDkdStack(options: DkdStackOptions): Promise<DkdStack>
     startedAt,
     dayStart,
     clockOffsets,
+    spreadMs,
+    setClockLag(window, lagMs) {
+      if (!(lagMs >= 0 && lagMs <= spreadMs[window])) {
+        throw new RangeError(`${window}'s clock lag must lie in 0…${spreadMs[window]} ms`);
+      }
+      lags[window] = lagMs;
+    },
     files,
     async submitSupervisor() {
       const started = Date.now();

@@ -38,6 +38,7 @@ import {
   chartNames,
   logInToDashboard,
   removeDashboard,
+  screenshotDashboard,
   smartNumber,
   tableText,
   waitForChart,
@@ -265,7 +266,7 @@ describeWithServices(needs, 'the seed article on Kafka and Druid, end to end', (
     it('saves a screenshot of the drawn dashboard in the example’s output folder', async () => {
       await mkdir(exampleOutputDir, { recursive: true });
       const path = join(exampleOutputDir, 'superset-dashboard.png');
-      const png = await page.screenshot({ path, fullPage: true });
+      const png = await screenshotDashboard(page, path);
       const saved = await readFile(path);
       expect(saved.equals(png)).toBe(true);
       // A PNG as wide as the page: the signature, then IHDR's width.

@@ -80,6 +80,15 @@ export async function tableText(
 }
 
 /**
+ * Saves the whole dashboard as a PNG, from the top: waiting for charts scrolls the page, and a
+ * full-page shot of a scrolled page draws Superset's sticky header in the middle.
+ */
+export async function screenshotDashboard(page: Page, path: string): Promise<Buffer> {
+  await page.evaluate('window.scrollTo(0, 0)');
+  return page.screenshot({ path, fullPage: true });
+}
+
+/**
  * A count as Superset's `SMART_NUMBER` format renders it: whole numbers below 1000 as they are,
  * larger ones with three significant digits and an SI suffix (`1.17k`).
  */
