@@ -11,7 +11,7 @@ import { MappingError } from '../../mapping-error';
 import { MatchValue, QueryValue, UriValue, match, parse, type ParseTarget } from '../../parse';
 import * as sources from '../../sources';
 import { UserAgentValue, userAgent } from '../../user-agent';
-import { BooleanValue, ListValue, Value, not, type ValueKind } from '../../value';
+import { BooleanValue, ListValue, Value, not, type Producer, type ValueKind } from '../../value';
 import type { NumberType } from './lexer';
 import type { Expression, Statement } from './parser';
 import { located, quote, refuse, scriptPosition, type Position, type ScriptSource } from './source';
@@ -30,6 +30,8 @@ type Result =
       readonly pieces: DigestInput[];
       readonly base: Digester;
       readonly algorithm: string;
+      /** Tells digesters apart in descriptions, which key the compiled closures. */
+      readonly id: number;
     }
   | { readonly t: 'parseTarget'; readonly target: ParseTarget }
   | { readonly t: 'closure'; readonly node: Closure; readonly scope: Scope }
@@ -362,7 +364,9 @@ export function runScript(
       return fail(at, 'a value or a literal to compare with', describeResult(other));
     if (other.type !== 'null' && LITERAL_KIND[other.type] === value.kind)
       return value.equalTo(other.value);
-    const description = `${value.description}.equalTo(${JSON.stringify(other.value)})`;
+    // Its own description: closures are shared by description, and `equalTo(5)` of a matching
+    // type is another value.
+    const description = `${value.description}.equalTo(${JSON.stringify(other.value)} as ${other.type})`;
     return new BooleanValue(description, () => () => false);
   };
 
@@ -506,6 +510,28 @@ export function runScript(
     );
   };
 
+  // Divolte's Digester is one mutable list of pieces that its result() reads per event, so a
+  // piece added after result() counts too: the pieces are joined at the first event, when the
+  // whole script has run, not when result() is called.
+  let digesters = 0;
+  const digestResult = (state: Result & { t: 'digester' }): BytesValue => {
+    const labels = state.pieces.map((piece) =>
+      typeof piece === 'string' ? JSON.stringify(piece) : piece.description,
+    );
+    const description = `digest(${JSON.stringify(state.algorithm)})#${state.id}${labels.map((label) => `.add(${label})`).join('')}.result()`;
+    return new BytesValue(description, (context) => {
+      let inner: Producer<Uint8Array> | undefined;
+      return (event) => {
+        if (inner === undefined) {
+          let digester = state.base;
+          for (const piece of state.pieces) digester = digester.add(piece);
+          inner = Value.producer(digester.result(), context);
+        }
+        return inner(event);
+      };
+    });
+  };
+
   const method = (
     target: Result,
     call: Expression & { kind: 'call' },
@@ -518,15 +544,13 @@ export function runScript(
       case 'digester':
         if (call.name === 'add') {
           arity(call, [1], 'add(value)');
-          // Divolte's digester is one mutable list of pieces: add() appends and returns it.
+          // Divolte's digester is one mutable list: add() appends to it and returns it.
           target.pieces.push(digestPiece(args[0]!, call.args[0]!));
           return target;
         }
         if (call.name === 'result') {
           zeroArgs(call);
-          let digester = target.base;
-          for (const piece of target.pieces) digester = digester.add(piece);
-          return { t: 'value', value: digester.result(), header: false };
+          return { t: 'value', value: digestResult(target), header: false };
         }
         return fail(call, 'add(…) or result() on a digester', `'${call.name}'`);
       case 'map':
@@ -750,7 +774,13 @@ export function runScript(
             ? literalString(args[1]!, call.args[1]!, 'a seed (a string)')
             : undefined;
         // Checks the algorithm now, as Divolte's Digester.create does, and derives a seed's key once.
-        return { t: 'digester', pieces: [], base: digest(algorithm, seed), algorithm };
+        return {
+          t: 'digester',
+          pieces: [],
+          base: digest(algorithm, seed),
+          algorithm,
+          id: ++digesters,
+        };
       }
       case 'cookie':
       case 'header':
