@@ -228,7 +228,8 @@ export function tokenize(source: ScriptSource): Token[] {
 
   const readNumber = (start: Position): Token => {
     const rest = text.slice(i);
-    const hex = /^0[xX][0-9a-fA-F_]+[lLiIgG]?/.exec(rest);
+    // Hexadecimal and binary integers; their digits would read as suffixes (`0x1F`).
+    const hex = /^0[xX][0-9a-fA-F_]+[lLiIgG]?|^0[bB][01_]+[lLiIgG]?/.exec(rest);
     const decimal = /^\d[\d_]*(\.\d[\d_]*)?([eE][+-]?\d+)?[lLiIgGfFdD]?/.exec(rest);
     const match = hex ?? decimal!;
     const literal = match[0];
@@ -254,7 +255,11 @@ export function tokenize(source: ScriptSource): Token[] {
       if (suffix !== '') throw refuse(source, start, 'a number', quote(literal));
       type = 'BigDecimal';
     } else {
-      const big = BigInt(digits);
+      // A leading 0 makes an integer octal in Groovy, as in Java.
+      const octal = hex === null && /^0\d/.test(digits);
+      if (octal && /[89]/.test(digits))
+        throw refuse(source, start, 'an octal number', quote(literal));
+      const big = BigInt(octal ? `0o${digits.slice(1)}` : digits);
       if (suffix === 'I') {
         if (big > BigInt(INT_MAX))
           throw refuse(source, start, 'an int literal (at most 2147483647)', quote(literal));
@@ -267,11 +272,21 @@ export function tokenize(source: ScriptSource): Token[] {
         type = big <= BigInt(INT_MAX) ? 'Integer' : big <= LONG_MAX ? 'Long' : 'BigInteger';
       }
     }
-    const value = type === 'Float' ? Math.fround(Number(digits)) : Number(digits);
+    const octal =
+      /^0\d/.test(digits) &&
+      (type === 'Integer' || type === 'Long' || type === 'BigInteger') &&
+      hex === null;
+    const integral = octal ? `0o${digits.slice(1)}` : digits;
+    const value = type === 'Float' ? Math.fround(Number(integral)) : Number(integral);
     return { kind: 'number', text: literal, value, type, ...start };
   };
 
-  if (text.startsWith('#!')) {
+  if (text.startsWith('\ufeff')) {
+    // A byte-order mark is no character of the first line.
+    i = 1;
+    lineStart = 1;
+  }
+  if (text.startsWith('#!', i)) {
     // Groovy skips a shebang line.
     while (i < text.length && text[i] !== '\n') i++;
   }
