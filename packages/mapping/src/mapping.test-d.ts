@@ -9,6 +9,8 @@ import { createDivolteEventMapper } from './default-mappings';
 import { digest } from './digest';
 import { eventParameters } from './event-parameters';
 import { ip2geo } from './geo-ip';
+import { compileGroovyMapping, type GroovyMappingOptions } from './groovy-mapping';
+import type { MappingError, ScriptPosition } from './mapping-error';
 import { match, parse } from './parse';
 import { firstInSession, header, location, timestamp, viewportPixelWidth } from './sources';
 import { userAgent } from './user-agent';
@@ -92,5 +94,15 @@ describe('typed field names', () => {
 
   it('types the mapper by the record', () => {
     expectTypeOf(createDivolteEventMapper()).toEqualTypeOf<RecordMapper<DivolteEventRecord>>();
+  });
+
+  it('types a mapper read from a Groovy script as a record of unknown fields', () => {
+    expectTypeOf(compileGroovyMapping).parameter(0).toEqualTypeOf<GroovyMappingOptions>();
+    expectTypeOf(compileGroovyMapping).returns.toEqualTypeOf<
+      RecordMapper<Record<string, unknown>>
+    >();
+    // @ts-expect-error the schema is required
+    compileGroovyMapping({ script: 'mapping {}' });
+    expectTypeOf<MappingError['position']>().toEqualTypeOf<ScriptPosition | undefined>();
   });
 });

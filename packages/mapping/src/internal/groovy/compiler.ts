@@ -323,7 +323,7 @@ export function runScript(
   };
 
   const booleanValue = (result: Result, at: Position, what: string): BooleanValue => {
-    const value = valueOf(result, at, what);
+    const value = valueOf(result, at, `a boolean value for ${what}`);
     if (!(value instanceof BooleanValue)) {
       throw new MappingError(
         'type_mismatch',
