@@ -92,13 +92,17 @@ export function avroFiles(directory: string): string[] {
     : [];
 }
 
-/** `count` valid pixel queries of one new visitor (`?…`), the i-th at `http://example.com/page/<i>`. */
+/**
+ * `count` valid pixel queries of one new visitor (`?…`), the i-th at `location(i)` (by default
+ * `http://example.com/page/<i>`), with `referrer` when given.
+ */
 export function pixelQueries(
   count: number,
   location = (i: number) => `http://example.com/page/${i}`,
+  referrer?: string,
 ): string[] {
   return visitorPageViews({ createIdentifier, createPageViewId }, count, location).map(
-    (event) => '?' + encodeEventQuery(event),
+    (event) => '?' + encodeEventQuery(referrer === undefined ? event : { ...event, referrer }),
   );
 }
 

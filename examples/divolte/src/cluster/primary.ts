@@ -2,6 +2,9 @@ import cluster, { type Worker } from 'node:cluster';
 import { prometheusBlock, sumPrometheus } from '../server/metrics';
 import type { ToPrimary, ToWorker } from './messages';
 
+// A worker that dies sooner than this after its start is restarted with a growing delay.
+const QUICK_DEATH_MS = 5000;
+
 interface MetricsRequest {
   readonly requester: Worker;
   readonly requestId: number;
@@ -49,6 +52,14 @@ export function runPrimary(options: PrimaryOptions): Primary {
   let restarts = 0;
   let failed = false;
   let nextRequest = 0;
+  let quickDeaths = 0;
+  let exited = false;
+  const exit = (): void => {
+    if (exited) return;
+    exited = true;
+    options.onExit(failed ? 1 : 0);
+  };
+  const startedAt = new Map<number, number>();
   // Metrics requests being answered: who asked (and under which id), what came back, who is left.
   const pending = new Map<number, MetricsRequest>();
 
@@ -57,6 +68,7 @@ export function runPrimary(options: PrimaryOptions): Primary {
   };
 
   const fork = (slot: number): void => {
+    startedAt.set(slot, Date.now());
     const worker = cluster.fork({ ...options.env, DIVOLTE_WORKER_ID: String(slot) });
     slots.set(slot, worker);
     worker.on('message', (message: ToPrimary) => {
@@ -157,15 +169,23 @@ export function runPrimary(options: PrimaryOptions): Primary {
       shutdown();
     } else if (!stopping) {
       restarts++;
+      // A worker that keeps dying soon after its start waits longer each time (up to 30 s), so a
+      // crash loop does not take the machine.
+      const quick = Date.now() - (startedAt.get(slot) ?? 0) < QUICK_DEATH_MS;
+      const delay = quick ? Math.min(30_000, 250 * 2 ** Math.min(quickDeaths++, 7)) : 0;
+      if (!quick) quickDeaths = 0;
       options.warn(
-        `worker ${slot} died (${signal ?? `exit code ${code}`}); starting it again (${restarts} restart(s) so far)`,
+        `worker ${slot} died (${signal ?? `exit code ${code}`}); starting it again${delay ? ` in ${delay} ms` : ''} (${restarts} restart(s) so far)`,
       );
-      fork(slot);
+      setTimeout(() => {
+        if (!stopping) fork(slot);
+        else if (slots.size === 0) exit();
+      }, delay);
       return;
     } else if (code !== 0) {
       failed = true;
     }
-    if (stopping && slots.size === 0) options.onExit(failed ? 1 : 0);
+    if (stopping && slots.size === 0) exit();
   };
 
   const shutdown = (): void => {
@@ -176,7 +196,7 @@ export function runPrimary(options: PrimaryOptions): Primary {
     } else {
       for (const worker of slots.values()) send(worker, { type: 'force' });
     }
-    if (slots.size === 0) options.onExit(failed ? 1 : 0);
+    if (slots.size === 0) exit();
   };
 
   for (let slot = 0; slot < options.workers; slot++) fork(slot);
