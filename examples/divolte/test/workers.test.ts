@@ -116,7 +116,9 @@ describe('a cluster of 2 workers', () => {
       )
       .toBe(1);
     await expect.poll(() => childPids(cli.child.pid!).length, { timeout: 30_000 }).toBe(2);
-    expect(cli.stderr()).toMatch(/worker \d died \(SIGKILL\); starting it again( in \d+ ms)? \(1 restart/);
+    expect(cli.stderr()).toMatch(
+      /worker \d died \(SIGKILL\); starting it again( in \d+ ms)? \(1 restart/,
+    );
 
     for (const query of queries.slice(20)) {
       expect((await getOnNewConnection(`${cli.url}/csc-event${query}`)).status).toBe(200);
