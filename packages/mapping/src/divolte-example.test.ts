@@ -18,6 +18,7 @@ import {
   viewportPixelHeight,
   viewportPixelWidth,
 } from './sources';
+import { examplePage, examplePages, expectedPage } from './test-support/divolte-corpus';
 import { browserEvent } from './test-support/events';
 import { userAgent } from './user-agent';
 
@@ -151,38 +152,9 @@ const mapper = createMapper({
   },
 });
 
-const page = (path: string) => {
-  const result = mapper(browserEvent({ location: `http://www.example.com${path}` }));
-  if (!result.ok || result.dropped) throw new Error(JSON.stringify(result));
-  const { pageType, productId, searchPhrase, shop, section, category } = result.value;
-  return { pageType, productId, searchPhrase, shop, section, category };
-};
-
 describe("Divolte's example mapping (examples/schema-mapping.groovy) in TypeScript", () => {
-  it.each([
-    ['/', { pageType: 'home' }],
-    ['/index.html', { pageType: 'home' }],
-    ['/product/311381', { pageType: 'product_detail', productId: '311381' }],
-    ['/search?q=search+phrase', { pageType: 'searchResults', searchPhrase: 'search phrase' }],
-    ['/basket', { pageType: 'basket' }],
-    ['/checkout', { pageType: 'checkout' }],
-    [
-      '/fashion/jeans/regular/',
-      { pageType: 'category', shop: 'fashion', section: 'jeans', category: 'regular' },
-    ],
-    ['/fashion/jeans/', { pageType: 'section', shop: 'fashion', section: 'jeans' }],
-    ['/fashion/', { pageType: 'section', shop: 'fashion' }],
-    ['/product/12', {}],
-  ])('classifies %s', (path, expected) => {
-    expect(page(path)).toEqual({
-      pageType: null,
-      productId: null,
-      searchPhrase: null,
-      shop: null,
-      section: null,
-      category: null,
-      ...expected,
-    });
+  it.each(examplePages)('classifies %s', (path, expected) => {
+    expect(examplePage(mapper, path)).toEqual(expectedPage(expected));
   });
 
   it('maps the plain fields and the user agent as the example does', () => {

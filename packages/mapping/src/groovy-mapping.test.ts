@@ -6,7 +6,15 @@ import { createDivolteEventMapper } from './default-mappings';
 import { compileGroovyMapping } from './groovy-mapping';
 import { MappingError } from './mapping-error';
 import { clickEventArbitrary } from './test-support/arbitraries';
-import { corpusFile, corpusSchema, corpusScripts, positionOf } from './test-support/divolte-corpus';
+import {
+  corpusFile,
+  corpusSchema,
+  corpusScripts,
+  examplePage,
+  examplePages,
+  expectedPage,
+  positionOf,
+} from './test-support/divolte-corpus';
 import { browserEvent, CHROME_MAC_UA } from './test-support/events';
 import { testGeoDatabase } from './test-support/geo-database';
 
@@ -128,37 +136,8 @@ describe("Divolte's example mapping (examples/schema-mapping.groovy), slashy reg
     script: corpusFile('example-schema-mapping.groovy'),
     schema: corpusSchema('example-schema.avsc'),
   });
-  const page = (path: string) => {
-    const result = mapper(browserEvent({ location: `http://www.example.com${path}` }));
-    if (!result.ok || result.dropped) throw new Error(JSON.stringify(result));
-    const { pageType, productId, searchPhrase, shop, section, category } = result.value;
-    return { pageType, productId, searchPhrase, shop, section, category };
-  };
-
-  it.each([
-    ['/', { pageType: 'home' }],
-    ['/index.html', { pageType: 'home' }],
-    ['/product/311381', { pageType: 'product_detail', productId: '311381' }],
-    ['/search?q=search+phrase', { pageType: 'searchResults', searchPhrase: 'search phrase' }],
-    ['/basket', { pageType: 'basket' }],
-    ['/checkout', { pageType: 'checkout' }],
-    [
-      '/fashion/jeans/regular/',
-      { pageType: 'category', shop: 'fashion', section: 'jeans', category: 'regular' },
-    ],
-    ['/fashion/jeans/', { pageType: 'section', shop: 'fashion', section: 'jeans' }],
-    ['/fashion/', { pageType: 'section', shop: 'fashion' }],
-    ['/product/12', {}],
-  ])('classifies %s', (path, expected) => {
-    expect(page(path)).toEqual({
-      pageType: null,
-      productId: null,
-      searchPhrase: null,
-      shop: null,
-      section: null,
-      category: null,
-      ...expected,
-    });
+  it.each(examplePages)('classifies %s', (path, expected) => {
+    expect(examplePage(mapper, path)).toEqual(expectedPage(expected));
   });
 
   it('maps devicePixelRatio() onto its int field as Divolte does: a whole ratio, and absent for 1.5', () => {
