@@ -110,6 +110,8 @@ interface Run {
   settleMs: number | undefined;
   /** Server CPU seconds per second of measured load. */
   cores: number;
+  /** Server CPU time (user + system, all its processes and threads) per answered request, µs. */
+  cpuPerRequest: number;
   startMs: number;
   stopMs: number;
   exitCode: number | null;
@@ -218,6 +220,13 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 async function startNode(kind: Kind, mode: Mode, out: string): Promise<Started> {
+  // The server serves the tracker's built tag; on a machine where others rebuild the packages the
+  // file is briefly absent, so wait for it instead of failing the group.
+  const tag = join(root, 'packages', 'tracker', 'dist', 'tributary.js');
+  for (let waited = 0; kind === 'tributary' && !existsSync(tag) && waited < 180; waited++) {
+    if (waited === 0) notice(`waiting for ${tag} (pnpm build makes it)`);
+    await sleep(1000);
+  }
   const script = kind === 'pipeline' ? join(here, 'pipeline-server.ts') : serverMain;
   const args = ['--import', 'tsx', script];
   // Pinned: one worker on the one core; all cores: the server's default (the machine's cores).
@@ -335,8 +344,12 @@ async function measure(kind: Kind, mode: Mode, round: number): Promise<Run> {
   try {
     answered += ok(load(mode, warmupFile, WARMUP_SECONDS));
     const cpuBefore = cpuSeconds(server.pid);
+    const windowStart = process.hrtime.bigint();
     const measured = load(mode, pixelFile, SECONDS);
-    const cores = (cpuSeconds(server.pid) - cpuBefore) / (measured.durationUs / 1e6);
+    const cpu = cpuSeconds(server.pid) - cpuBefore;
+    // The CPU window also holds wrk's start (reading the pixel file): divide by the window, not
+    // by wrk's own duration.
+    const cores = cpu / (Number(process.hrtime.bigint() - windowStart) / 1e9);
     answered += ok(measured);
     const loadEnded = Date.now();
     const slack = server.writers * SYNC_RECORDS;
@@ -364,13 +377,14 @@ async function measure(kind: Kind, mode: Mode, round: number): Promise<Run> {
       backlogAtEnd,
       settleMs,
       cores,
+      cpuPerRequest: (cpu * 1e6) / Math.max(1, measured.requests),
       startMs,
       stopMs,
       exitCode,
     };
     console.log(
       `${mode} ${kind} round ${round + 1}: ${Math.round(run.rate)} req/s, p50 ${ms(measured.p50Us)}, p99 ${ms(measured.p99Us)}, ` +
-        `errors ${errors(measured)}, ${run.cores.toFixed(2)} cores, answered ${answered}, records ${records}, ` +
+        `errors ${errors(measured)}, ${run.cores.toFixed(2)} cores, ${run.cpuPerRequest.toFixed(0)} µs CPU/request, answered ${answered}, records ${records}, ` +
         `backlog at end ${backlogAtEnd}, settled ${settleMs === undefined ? 'never' : `${settleMs} ms`}, exit ${String(exitCode)}`,
     );
     return run;
@@ -437,7 +451,7 @@ const groups = modes.map((mode) => {
       `${kind === 'divolte' ? 'Divolte' : kind === 'tributary' ? 'Divolte-compatible server' : 'One-process pipeline'}: ` +
         `${Math.round(rate)} req/s${ratio}; p50 ${mine.map((run) => ms(run.load.p50Us)).join(' / ')}, ` +
         `p99 ${mine.map((run) => ms(run.load.p99Us)).join(' / ')} (per round); ` +
-        `${mine.map((run) => run.cores.toFixed(2)).join(' / ')} cores busy; errors ${mine.map((run) => errors(run.load)).join(' / ')}; ` +
+        `${mine.map((run) => run.cores.toFixed(2)).join(' / ')} cores busy, ${mine.map((run) => run.cpuPerRequest.toFixed(0)).join(' / ')} µs server CPU per request; errors ${mine.map((run) => errors(run.load)).join(' / ')}; ` +
         `records written ${mine.map((run) => `${run.records} of ${run.answered} answered`).join(', ')} (${missing === 0 ? 'every accepted event in the Avro files' : `${missing} accepted events missing`}); ` +
         `sink backlog at the end of the load ${mine.map((run) => run.backlogAtEnd).join(' / ')} records, in the files after ${mine.map((run) => (run.settleMs === undefined ? `> ${SETTLE_LIMIT_MS / 1000} s` : `${(run.settleMs / 1000).toFixed(1)} s`)).join(' / ')}; ` +
         `graceful stop ${mine.map((run) => `${(run.stopMs / 1000).toFixed(1)} s`).join(' / ')}.`,
@@ -456,6 +470,33 @@ const common = [
   `Backlog: answered events not yet in the Avro files when the load ends, beyond the ${SYNC_RECORDS} records each file writer may hold before its sync (Divolte: 2 hdfs threads; the server: 1 per worker). Records are counted in the published files after the stop; "answered" is every 2xx of the warm-up and the load (a few more records than answers are requests still in flight when wrk stopped).`,
   `Divolte runs with -Xms1g -Xmx1g on Java ${javaVersion()}; Node ${process.version}. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${CORES} cores (${cpus()[0]?.model ?? 'unknown CPU'}).`,
 ];
+const cpuRatios = modes.map((mode) => {
+  const perRequest = (kind: Kind) =>
+    median(
+      runs.filter((run) => run.mode === mode && run.kind === kind).map((run) => run.cpuPerRequest),
+    );
+  const divolte = perRequest('divolte');
+  return `${mode === 'pinned' ? 'pinned' : 'all cores'}: ${kinds
+    .filter((kind) => kind !== 'divolte')
+    .map(
+      (kind) =>
+        `${kind === 'tributary' ? 'server' : 'pipeline'} ${(divolte / perRequest(kind)).toFixed(2)} ×`,
+    )
+    .join(', ')} (Divolte ${divolte.toFixed(0)} µs per request)`;
+});
+if (kinds.includes('divolte') && kinds.length > 1) {
+  common.unshift(
+    `Requests per server CPU-second (user + system of every process and thread of the server), relative to Divolte's, median of the rounds — the figure a busy machine moves least: ${cpuRatios.join('; ')}.`,
+  );
+}
+if (Math.max(loadBefore, loadAfter) > CORES / 2) {
+  common.push(
+    `Taken while the machine was shared with other work (load average above ${CORES / 2} on ${CORES} cores): processes pinned to a core still share it with everything else the scheduler puts there, so absolute rates are low and move from run to run; read the ratios and the CPU per request.`,
+  );
+}
+common.push(
+  'Re-run this group alone: `pnpm --filter @tributary/example-divolte bench` after `pnpm build` (BENCH_ROUNDS, BENCH_SECONDS, BENCH_MODES, BENCH_SERVERS to narrow it); `pnpm bench` runs it with the others.',
+);
 for (const group of groups) group.notes.push(...common);
 
 function javaVersion(): string {
