@@ -33,6 +33,7 @@ export interface KafkaSettings {
   readonly acks: -1 | 0 | 1;
   readonly idempotent: boolean;
   readonly compression: 'none' | 'gzip' | 'snappy';
+  /** kafkajs's retries of one send (≥ 1), when the producer sets `retries`. */
   readonly retries?: number;
   readonly lingerMs?: number;
   readonly batchBytes?: number;

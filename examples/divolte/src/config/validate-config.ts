@@ -56,13 +56,24 @@ export function validateDivolteConfig(root: HoconObject): ValidationResult {
     sources,
     sinks,
     mappings,
-    ignored: ignoredSettings(root),
+    ignored: [...ignoredSettings(root), ...compressionNote(global, kafka)],
   };
   return issues.length > 0 ? { ok: false, issues } : { ok: true, value: settings };
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** lz4 and zstd (lz4 is Divolte's default) have no codec in kafkajs here: said at start-up. */
+function compressionNote(global: ConfigFields, kafka: KafkaSettings): string[] {
+  const value = global.value('kafka.producer.compression.type');
+  if (!kafka.enabled || value === undefined || value.kind !== 'scalar') return [];
+  if (value.text !== 'lz4' && value.text !== 'zstd') return [];
+  return [
+    `divolte.global.kafka.producer.compression.type (${value.origin.file}:${value.origin.line}): ` +
+      `kafkajs has no ${value.text} codec here; records are sent uncompressed (set gzip or snappy)`,
+  ];
 }
 
 function readKafka(kafka: ConfigFields): KafkaSettings {
@@ -109,7 +120,9 @@ function readKafka(kafka: ConfigFields): KafkaSettings {
     acks: acks ?? 1,
     idempotent,
     compression,
-    ...optional('retries', number('retries')),
+    // kafkajs's own retries before the sink's retry takes over; Divolte's default 0 leaves the
+    // sink's (it retries a failed batch until the broker takes it: no record is dropped).
+    ...optional('retries', number('retries') || undefined),
     ...optional('lingerMs', number('linger.ms')),
     ...optional('batchBytes', number('batch.size')),
     ...optional('requestTimeoutMs', number('request.timeout.ms')),
