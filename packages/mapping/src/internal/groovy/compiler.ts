@@ -225,6 +225,21 @@ function role(value: Value<unknown>, header: boolean): string {
   return `${/^[aeiou]/.test(value.kind) ? 'an' : 'a'} ${value.kind} value`;
 }
 
+/** The DSL's methods of a value, for messages. */
+function methodNames(value: Value<unknown>, header: boolean): string[] {
+  const names = ['isPresent', 'isAbsent', 'equalTo'];
+  if (value instanceof BooleanValue) names.push('and', 'or', 'negate');
+  if (value instanceof UserAgentValue) names.push(...USER_AGENT_PARTS);
+  if (value instanceof GeoIpValue) names.push(...GEO_PARTS);
+  if (value instanceof UriValue) names.push(...URI_PARTS, 'query');
+  if (value instanceof QueryValue) names.push('value', 'valueList');
+  if (value instanceof MatchValue) names.push('matches', 'group');
+  if (header) names.push('first', 'last', 'get', 'commaSeparated');
+  if (value instanceof EventParametersValue) names.push('value', 'path');
+  if (value instanceof BytesValue) names.push('toHexLower', 'toHexUpper', 'toBase64');
+  return names;
+}
+
 /** What the compiler needs: the script, its schema and the builder of the mapping under construction. */
 export interface CompileOptions {
   readonly source: ScriptSource;
@@ -479,7 +494,11 @@ export function runScript(
       zeroArgs(call);
       return wrap(value[name]());
     }
-    return fail(call, `a method of ${role(value, target.header)}`, `'${name}'`);
+    return fail(
+      call,
+      `a method of ${role(value, target.header)} (${methodNames(value, target.header).join(', ')})`,
+      `'${name}'`,
+    );
   };
 
   const digestPiece = (result: Result, at: Position): DigestInput => {

@@ -49,7 +49,7 @@ const cases: [string, string, string, string, string][] = [
     inMapping("map location().foo() onto 'location'"),
     'foo()',
     'invalid_script',
-    "expected a method of a string value, found 'foo'",
+    "expected a method of a string value (isPresent, isAbsent, equalTo), found 'foo'",
   ],
   [
     'unknown function',
