@@ -296,6 +296,11 @@ describe('every statement in every form Groovy allows gives the same record', ()
       "map not(location().isAbsent()).and(referer().isPresent().or(location().isAbsent())) onto 'b1'",
     ],
     [
+      "the reference's shorthand `when c.isAbsent stop()`",
+      "when referer().isAbsent stop()\nmap 'yes' onto 's1'",
+      "when(referer().isAbsent()).stop()\nmap('yes').onto('s1')",
+    ],
+    [
       'a method without parentheses (Groovy calls its method closure)',
       "def m = match '.*' against location()\nwhen m.matches apply { map 'yes' onto 's1' }",
       "def m = match('.*').against(location())\nwhen(m.matches()).apply { map('yes').onto('s1') }",
