@@ -48,12 +48,12 @@ describeWithServices([chromiumService], 'the tag of a browser source, in Chromiu
     await expect.poll(() => hits.filter((path) => path === '/t/web-event').length).toBe(1);
     expect(
       await page.evaluate(
-        () => typeof (window as { divolte?: { signal?: unknown } }).divolte?.signal,
+        () => typeof (globalThis as { divolte?: { signal?: unknown } }).divolte?.signal,
       ),
     ).toBe('function');
     await page.evaluate(() => {
       (
-        window as unknown as { divolte: { signal(type: string, parameters: object): void } }
+        globalThis as unknown as { divolte: { signal(type: string, parameters: object): void } }
       ).divolte.signal('click', { n: 1 });
     });
     await expect.poll(() => hits.filter((path) => path === '/t/web-event').length).toBe(2);
@@ -83,9 +83,9 @@ describeWithServices([chromiumService], 'the tag of a browser source, in Chromiu
     const logs: string[] = [];
     page.on('console', (message) => logs.push(message.text()));
     await page.goto(`${server.url}/`);
-    await page.waitForFunction(() => (window as { divolte?: unknown }).divolte !== undefined);
+    await page.waitForFunction(() => (globalThis as { divolte?: unknown }).divolte !== undefined);
     await page.evaluate(() => {
-      (window as unknown as { divolte: { signal(type: string): void } }).divolte.signal('only');
+      (globalThis as unknown as { divolte: { signal(type: string): void } }).divolte.signal('only');
     });
     await expect.poll(() => logs.some((line) => line.includes('[divolte] signal only'))).toBe(true);
     await page.close();
