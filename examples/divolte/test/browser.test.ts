@@ -87,7 +87,9 @@ describeWithServices([chromiumService], 'the tag of a browser source, in Chromiu
     await page.evaluate(() => {
       (globalThis as unknown as { divolte: { signal(type: string): void } }).divolte.signal('only');
     });
-    await expect.poll(() => logs.some((line) => line.includes('[divolte] signal only'))).toBe(true);
+    await expect
+      .poll(() => logs.some((line) => line.includes('[divolte] signal only')), { timeout: 10_000 })
+      .toBe(true);
     await page.close();
     await server.close();
     const records = await publishedRecords(join(dir, 'out/published'));

@@ -25,8 +25,9 @@ export function createTagScript(source: BrowserSourceSettings, tracker: Uint8Arr
     `if(d.endpoint==null)d.endpoint=s.src.split("#")[0].replace(/[^/?]*(\\?.*)?$/,"")+${JSON.stringify(source.eventSuffix)};` +
     '})(document.currentScript);\n';
   // javascript.logging: divolte.js logs what it sends to the console; here each signal is logged.
+  // The leading ';' keeps the tag's last expression from being called with this one (ASI).
   const logging = source.javascript.logging
-    ? '\n(function(w){var t=w.divolte;if(!t||!t.signal||!w.console)return;var f=t.signal;' +
+    ? '\n;(function(w){var t=w.divolte;if(!t||!t.signal||!w.console)return;var f=t.signal;' +
       't.signal=function(){w.console.log("[divolte] signal",arguments[0],arguments[1]);return f.apply(this,arguments)};' +
       '})(window);\n'
     : '';
