@@ -2,6 +2,7 @@
 // where it listens and what it serves, which records reach which published Avro file.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeMmdb } from '@tributary/mapping/testing';
 import type { DivolteServer } from '../src/server/divolte-server';
 import {
   avroFiles,
@@ -17,7 +18,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((server) => server.close()));
 });
 
-async function start(text: string, files: Record<string, string> = {}) {
+async function start(text: string, files: Record<string, string | Uint8Array> = {}) {
   const started = await startInProcess(text, files);
   running.push(started.server);
   return started;
@@ -70,6 +71,55 @@ describe('global.server', () => {
     };
     expect(await remoteHosts(true)).toEqual(['198.51.100.7']);
     expect(await remoteHosts(false)).toEqual(['127.0.0.1']);
+  });
+});
+
+describe('global.mapper', () => {
+  it('looks addresses up in ip2geo_database for ip2geo() in the mapping script', async () => {
+    const database = writeMmdb([
+      {
+        network: '198.51.100.0/24',
+        data: { country: { iso_code: 'NL' }, city: { names: { en: 'Amsterdam' } } },
+      },
+    ]);
+    const { server: s, dir } = await start(
+      `${server('use_x_forwarded_for = true')}
+      divolte.global.mapper { ip2geo_database = geo.mmdb, user_agent_parser.cache_size = 10 }
+      divolte.sinks { ${hdfs('files')} }
+      divolte.mappings.geo { sources = [browser], sinks = [files], schema_file = geo.avsc, mapping_script_file = geo.groovy }`,
+      {
+        'geo.mmdb': database,
+        'geo.avsc': JSON.stringify({
+          type: 'record',
+          name: 'Geo',
+          fields: [
+            { name: 'remoteHost', type: 'string' },
+            { name: 'country', type: ['null', 'string'], default: null },
+            { name: 'city', type: ['null', 'string'], default: null },
+            { name: 'browser', type: ['null', 'string'], default: null },
+          ],
+        }),
+        'geo.groovy': `mapping {
+          map remoteHost() onto 'remoteHost'
+          def geo = ip2geo()
+          map geo.countryCode() onto 'country'
+          map geo.cityName() onto 'city'
+          map userAgent().name() onto 'browser'
+        }`,
+      },
+    );
+    const [inside, outside] = pixelQueries(2);
+    await get(`${s.url}/csc-event${inside}`, {
+      'x-forwarded-for': '198.51.100.7',
+      'user-agent':
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0',
+    });
+    await get(`${s.url}/csc-event${outside}`, { 'x-forwarded-for': '203.0.113.9' });
+    await s.close();
+    expect(await publishedRecords(join(dir, 'out/files/published'))).toEqual([
+      { remoteHost: '198.51.100.7', country: 'NL', city: 'Amsterdam', browser: 'Firefox' },
+      { remoteHost: '203.0.113.9', country: null, city: null, browser: 'unknown' },
+    ]);
   });
 });
 
