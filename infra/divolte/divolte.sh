@@ -72,9 +72,10 @@ start() {
   exec 9>"$instance/.lock"
   flock 9
   if serving; then die "something already answers on http://$host:$port/ping (divolte.sh stop, or another DIVOLTE_PORT)"; fi
+  # 9>&-: the JVM must not inherit (and hold for its lifetime) this script's lock.
   DIVOLTE_CACHE="$instance" DIVOLTE_OUT="${DIVOLTE_OUT:-$instance/out}" DIVOLTE_HOST="$host" \
     DIVOLTE_PORT="$port" DIVOLTE_JAVA_OPTS="${DIVOLTE_JAVA_OPTS:--Xms128m -Xmx512m}" \
-    "$reference/run.sh" "$conf" >&2
+    "$reference/run.sh" "$conf" >&2 9>&-
 }
 
 stop() {
