@@ -33,11 +33,12 @@ afterEach(() => {
   for (const cli of started.splice(0)) cli.child.kill('SIGKILL');
 });
 
-async function startCluster(workers: number) {
+async function startCluster(workers: number, env: Record<string, string> = {}) {
   const { dir, file } = writeConfig(CONFIG);
   const cli = await startCli(file, ['--workers', String(workers)], {
     OUT: join(dir, 'out'),
     DIVOLTE_PORT: String(await freePort()),
+    ...env,
   });
   started.push(cli);
   return { cli, out: join(dir, 'out'), port: Number(new URL(cli.url).port) };
@@ -165,5 +166,34 @@ describe('a cluster of 2 workers', () => {
     const records = await publishedRecords(join(out, 'published'));
     expect(records.length).toBe(acceptedEvents);
     expect(records.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('cuts the shutdown deadline short on a second signal, and still publishes what it accepted', async () => {
+    // A deadline far longer than this test may run: only the second signal can end the shutdown.
+    const { cli, out, port } = await startCluster(2, { SHUTDOWN_DEADLINE_MS: '600000' });
+    const queries = pixelQueries(6);
+    for (const query of queries) await getOnNewConnection(`${cli.url}/csc-event${query}`);
+    const held = await halfSentRequests(port, {
+      headerTarget: '/csc-event',
+      batchTarget: '/json-event?p=0:is8tiwk4:GKv5gCc5TtrvBTs9bXfVD8KIQ3oO~sEg',
+      batch: '{"session_id":"0:is8tiwk4:XLEUVj9hA6AXRUOp2zuIdUpaeFOC~7AU"}',
+    });
+    cli.child.kill('SIGTERM');
+    // The first signal stopped the listening: wait until the port refuses new connections.
+    await expect
+      .poll(
+        () =>
+          getOnNewConnection(`${cli.url}/ping`).then(
+            () => 'open',
+            () => 'closed',
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe('closed');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    held.header.destroy();
+    held.body.destroy();
+    expect(await publishedRecords(join(out, 'published'))).toHaveLength(6);
   });
 });
