@@ -34,7 +34,7 @@ async function kafkaNeed(): Promise<ServiceNeed> {
 const kafka = new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING });
 const javadoc = avro.Type.forSchema(
   JSON.parse(
-    readFileSync(join(repoRoot, 'examples/divolte/conf/article-kafka/javadoc.avsc'), 'utf8'),
+    readFileSync(join(repoRoot, 'examples/divolte/conf/article/javadoc.avsc'), 'utf8'),
   ) as avro.Schema,
 );
 
