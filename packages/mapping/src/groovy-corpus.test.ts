@@ -33,14 +33,15 @@ const sha256 = (...pieces: string[]) => {
   for (const piece of pieces) hash.update(piece, 'utf8');
   return hash.digest();
 };
+// Divolte's fixed PBKDF2 salt (Digester.java): "divolte" and eight bytes.
+const SALT = Buffer.concat([
+  Buffer.from('divolte'),
+  Buffer.from([0xb6, 0x87, 0xe2, 0xd9, 0xaa, 0x06, 0x03, 0x72]),
+]);
 // Divolte's seeded digest: HMAC with a key from PBKDF2 over the seed, Divolte's salt, 100,000
 // iterations and the MAC length in bytes taken as bits (32 → a 4-byte key), as Digester.java does.
 const seeded = (seed: string, piece: string) => {
-  const salt = Buffer.concat([
-    Buffer.from('divolte'),
-    Buffer.from([0xb6, 0x87, 0xe2, 0xd9, 0xaa, 0x06, 0x03, 0x72]),
-  ]);
-  const key = pbkdf2Sync(seed, salt, 100_000, 32 / 8, 'sha256');
+  const key = pbkdf2Sync(seed, SALT, 100_000, 32 / 8, 'sha256');
   return createHmac('sha256', key).update(piece, 'utf8').digest();
 };
 // Digests are bytes; compared as Buffers whatever Uint8Array subclass the record holds.
@@ -130,6 +131,15 @@ describe("Divolte's corpus mappings give Divolte's records", () => {
       digestString2: seeded('foo', event.eventId).toString('base64'),
       digestString3: seeded('bar', event.eventId).toString('base64'),
     });
+  });
+
+  it('digest-with-documented-algorithms: the .each runs now; the last map wins, seeded "seed-null"', () => {
+    // The loop maps digestBinary eight times; the last is SHA-512 seeded with "seed-$it", where
+    // `it` is the mapping closure's implicit parameter, null (Divolte runs the closure without one).
+    const key = pbkdf2Sync('seed-null', SALT, 100_000, 64 / 8, 'sha512');
+    expect(digestOf(record('digest-with-documented-algorithms.groovy'))).toEqual(
+      createHmac('sha512', key).digest(),
+    );
   });
 
   it('event-param-all: the parameters onto a record, extra properties ignored', () => {

@@ -20,8 +20,7 @@ import { testGeoDatabase } from './test-support/geo-database';
 
 const testRecord = corpusSchema('TestRecord.avsc');
 
-// The corpus files Divolte refuses at start-up, with the code and the statement it refuses; and
-// the one file refused here although Divolte runs it (see docs/mapping.md).
+// The corpus files Divolte refuses at start-up, with the code and the statement it refuses.
 const refused: Record<string, { code: string; at: string }> = {
   'missing-field-mapping.groovy': {
     code: 'unknown_field',
@@ -35,7 +34,6 @@ const refused: Record<string, { code: string; at: string }> = {
     code: 'type_mismatch',
     at: "map location().equalTo('not the location') onto 'pathInteger'",
   },
-  'digest-with-documented-algorithms.groovy': { code: 'invalid_script', at: '$it' },
 };
 
 const schemaOf = (file: string) =>
@@ -240,6 +238,22 @@ describe("where Divolte's semantics differ from the TypeScript API, a script beh
       s1: both,
       s2: both,
       s3: createHash('sha256').update(event.eventId).digest('base64'),
+    });
+  });
+});
+
+describe('.each over a list literal and GStrings of names known when the mapping is built', () => {
+  it('runs the closure once per item, with the item as its parameter or as it', () => {
+    expect(
+      mapWith(
+        "['a', 'b'].each { x ->\n  map \"v-$x\" onto 's1'\n}\n['c'].each { map \"w-${it}\" onto 's2' }",
+      ),
+    ).toMatchObject({ s1: 'v-b', s2: 'w-c' });
+  });
+
+  it('puts in null for the it of a mapping closure, which Divolte calls without an argument', () => {
+    expect(mapWith(`def n = 42\n['x'].each { y -> map "$y-$it-$n" onto 's1' }`)).toMatchObject({
+      s1: 'x-null-42',
     });
   });
 });

@@ -39,6 +39,7 @@ type Result =
   | { readonly t: 'when'; readonly condition: BooleanValue }
   | { readonly t: 'parse'; readonly value: Value<string, 'string'> }
   | { readonly t: 'match'; readonly regex: string }
+  | { readonly t: 'list'; readonly items: readonly Result[] }
   | { readonly t: 'done' };
 
 // The parse targets are properties of Divolte's script base class (int32 is Integer.TYPE, …).
@@ -183,7 +184,16 @@ class Scope {
     this.#names.set(name, value);
     return true;
   }
+
+  /** Binds a closure's implicit parameter `it`, which each closure has anew. */
+  bindIt(value: Result): this {
+    this.#names.set('it', value);
+    return this;
+  }
 }
+
+// Divolte calls every closure of a mapping without an argument, so `it` is null in each.
+const NULL: Result = { t: 'literal', value: null, type: 'null' };
 
 function describeResult(result: Result): string {
   switch (result.t) {
@@ -199,6 +209,8 @@ function describeResult(result: Result): string {
       return `the parse target ${result.target}`;
     case 'closure':
       return 'a closure';
+    case 'list':
+      return 'a list literal';
     case 'map':
       return 'an unfinished map (missing onto)';
     case 'when':
@@ -560,6 +572,8 @@ export function runScript(
     switch (target.t) {
       case 'value':
         return valueMethod(target, call, args);
+      case 'list':
+        return each(target, call, args);
       case 'digester':
         if (call.name === 'add') {
           arity(call, [1], 'add(value)');
@@ -590,8 +604,9 @@ export function runScript(
           const body = args[0]!;
           if (body.t !== 'closure')
             return fail(call.args[0]!, 'a closure { … } after apply', describeResult(body));
+          withoutParameters(body);
           builder.when(target.condition).apply(() => {
-            block(body.node.body, new Scope(body.scope));
+            block(body.node.body, new Scope(body.scope).bindIt(NULL));
           });
           return { t: 'done' };
         }
@@ -679,11 +694,79 @@ export function runScript(
     }
   };
 
+  // Only the closure of `.each` takes parameters; Divolte calls every other without arguments.
+  const withoutParameters = (closure: Result & { t: 'closure' }): void => {
+    const params = closure.node.params;
+    if (params !== undefined) {
+      fail(
+        params[0] ?? closure.node,
+        'a closure without parameters (only [ … ].each { x -> … } takes one)',
+        params.length === 0 ? "'->'" : `the parameter '${params[0]!.name}'`,
+      );
+    }
+  };
+
+  // `[a, b].each { x -> … }`: the closure's statements once per item, now, as Groovy runs them
+  // when Divolte evaluates the script; `x` (or `it`) is the item.
+  const each = (
+    list: Result & { t: 'list' },
+    call: Expression & { kind: 'call' },
+    args: readonly Result[],
+  ): Result => {
+    if (call.name !== 'each') return fail(call, 'each { … } on a list literal', `'${call.name}'`);
+    arity(call, [1], 'each { item -> … }');
+    const body = args[0]!;
+    if (body.t !== 'closure')
+      return fail(call.args[0]!, 'a closure { … } after each', describeResult(body));
+    const params = body.node.params ?? [];
+    if (params.length > 1)
+      fail(params[1]!, 'one parameter for each', `the parameter '${params[1]!.name}'`);
+    for (const item of list.items) {
+      const scope = new Scope(body.scope);
+      const param = params[0];
+      if (param === undefined) scope.bindIt(item);
+      else if (!scope.declare(param.name, item)) {
+        fail(
+          param,
+          `a new name (${param.name} is already defined in this scope)`,
+          `'${param.name}'`,
+        );
+      }
+      block(body.node.body, scope);
+    }
+    return { t: 'done' };
+  };
+
+  // A GString's names are put in now: they must hold a String, a whole number, a boolean or null
+  // (a literal, a def of one, an .each item, or `it`); a value known only per event cannot be.
+  const gstring = (expression: Expression & { kind: 'gstring' }, scope: Scope): Result => {
+    let text = '';
+    for (const part of expression.parts) {
+      if (typeof part === 'string') {
+        text += part;
+        continue;
+      }
+      const value = scope.lookup(part.name);
+      const expected =
+        'a name whose value is known when the mapping is built (a literal, a def of one, an .each item) in the GString';
+      if (value === undefined) return fail(part, expected, `'${part.name}'`);
+      if (
+        value.t !== 'literal' ||
+        !['String', 'Integer', 'Long', 'Boolean', 'null'].includes(value.type)
+      ) {
+        return fail(part, expected, describeResult(value));
+      }
+      text += String(value.value);
+    }
+    return { t: 'literal', value: text, type: 'String' };
+  };
+
   // A closure used as a value (`map { … } onto`, `when { … } apply`): local definitions, then
   // the expression whose value is the closure's result, as Groovy returns its last statement.
   const closureValue = (closure: Result & { t: 'closure' }, at: Position): Result => {
+    withoutParameters(closure);
     const body = closure.node.body;
-    const scope = new Scope(closure.scope);
+    const scope = new Scope(closure.scope).bindIt(NULL);
     if (body.length === 0)
       return fail(closure.node, 'a closure that gives a value', 'an empty closure');
     for (let i = 0; i < body.length - 1; i++) {
@@ -759,8 +842,9 @@ export function runScript(
         const body = args[0]!;
         if (body.t !== 'closure')
           return fail(first, 'a closure { … } after section', describeResult(body));
+        withoutParameters(body);
         builder.section(() => {
-          block(body.node.body, new Scope(body.scope));
+          block(body.node.body, new Scope(body.scope).bindIt(NULL));
         });
         return { t: 'done' };
       }
@@ -863,6 +947,21 @@ export function runScript(
         return { t: 'literal', value: null, type: 'null' };
       case 'closure':
         return { t: 'closure', node: expression, scope };
+      case 'gstring':
+        return gstring(expression, scope);
+      case 'list': {
+        const items = expression.items.map((item) => evaluate(item, scope));
+        items.forEach((item, index) => {
+          if (item.t !== 'literal' && item.t !== 'value') {
+            fail(
+              expression.items[index]!,
+              'a literal or a value in the list',
+              describeResult(item),
+            );
+          }
+        });
+        return { t: 'list', items };
+      }
       case 'name': {
         const local = scope.lookup(expression.name);
         if (local !== undefined) return local;
@@ -926,7 +1025,8 @@ export function runScript(
       );
     }
     const body = (expression as Expression & { kind: 'call' }).args[0] as Closure;
-    block(body.body, new Scope(root));
+    withoutParameters({ t: 'closure', node: body, scope: root });
+    block(body.body, new Scope(root).bindIt(NULL));
   }
 }
 

@@ -8,7 +8,13 @@ export type NumberType = 'Integer' | 'Long' | 'Float' | 'Double' | 'BigInteger' 
 
 export type Token =
   | (Position & { readonly kind: 'name'; readonly text: string })
-  | (Position & { readonly kind: 'string'; readonly text: string; readonly value: string })
+  | (Position & {
+      readonly kind: 'string';
+      readonly text: string;
+      readonly value: string;
+      /** For a GString with `$name` or `${name}`: its text and names, in order. */
+      readonly parts?: readonly StringPart[];
+    })
   | (Position & {
       readonly kind: 'number';
       readonly text: string;
@@ -22,6 +28,9 @@ export type Token =
   | (Position & { readonly kind: 'operator'; readonly text: string })
   | (Position & { readonly kind: 'newline'; readonly text: '\n' })
   | (Position & { readonly kind: 'end'; readonly text: '' });
+
+/** A piece of a GString: text, or a name to put in when the mapping is built. */
+export type StringPart = string | (Position & { readonly name: string });
 
 const NAME_START = /[A-Za-z_$]/;
 const NAME_PART = /[A-Za-z0-9_$]/;
@@ -116,14 +125,28 @@ export function tokenize(source: ScriptSource): Token[] {
       ? 'the end of the script'
       : quote(String.fromCodePoint(text.codePointAt(offset)!));
 
-  // A GString: `$name` or `${…}` in a double-quoted or slashy string is evaluated by Groovy.
-  const interpolation = (start: Position, next: string | undefined): never => {
-    throw refuse(
-      source,
-      start,
-      'a plain string (the mapping DSL evaluates no GString interpolation; write \\$ for a dollar sign)',
-      `an interpolated ${quote(`$${next === '{' ? '{' : (next ?? '')}`)}`,
-    );
+  // A GString: `$name` or `${name}` in a double-quoted or slashy string. Only a plain name is
+  // read (the compiler puts in its value if that is known when the mapping is built); an
+  // expression (`${a + b}`, `$a.b`) would be evaluated by Groovy, and is refused.
+  const interpolation = (): StringPart => {
+    const start = here();
+    const braced = text[i + 1] === '{';
+    const match = /^[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*\}/.exec(text.slice(i + 2));
+    const name = braced ? match?.[1] : /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i + 1))?.[0];
+    const end = braced ? i + 2 + (match?.[0].length ?? 0) : i + 1 + (name?.length ?? 0);
+    if (
+      name === undefined ||
+      (!braced && text[end] === '.' && /[A-Za-z_]/.test(text[end + 1] ?? ''))
+    ) {
+      throw refuse(
+        source,
+        start,
+        'a plain string or a GString of plain names (the mapping DSL evaluates no GString expression; write \\$ for a dollar sign)',
+        `an interpolated ${quote(text.slice(i, Math.min(text.length, Math.max(end + 2, i + 3))))}`,
+      );
+    }
+    i = end;
+    return { name, ...start };
   };
 
   const readEscape = (value: string[]): void => {
@@ -166,9 +189,12 @@ export function tokenize(source: ScriptSource): Token[] {
     );
   };
 
+  // The text of a string; `parts` collects the pieces of a GString.
+  let parts: StringPart[] = [];
   const readQuoted = (start: Position, delimiter: string, gstring: boolean): string => {
     const multiline = delimiter.length === 3;
-    const value: string[] = [];
+    let value: string[] = [];
+    parts = [];
     i += delimiter.length;
     for (;;) {
       if (i >= text.length || (!multiline && (text[i] === '\n' || text[i] === '\r'))) {
@@ -181,13 +207,15 @@ export function tokenize(source: ScriptSource): Token[] {
       }
       if (text.startsWith(delimiter, i)) {
         i += delimiter.length;
-        return value.join('');
+        parts.push(value.join(''));
+        return parts.filter((part) => typeof part === 'string').join('');
       }
       const char = text[i]!;
       if (char === '\\') {
         readEscape(value);
       } else if (char === '$' && gstring && /[A-Za-z_{]/.test(text[i + 1] ?? '')) {
-        interpolation(here(), text[i + 1]);
+        parts.push(value.join(''), interpolation());
+        value = [];
       } else {
         value.push(char);
         i++;
@@ -197,7 +225,8 @@ export function tokenize(source: ScriptSource): Token[] {
   };
 
   const readSlashy = (start: Position): string => {
-    const value: string[] = [];
+    let value: string[] = [];
+    parts = [];
     i++;
     for (;;) {
       if (i >= text.length) {
@@ -211,13 +240,15 @@ export function tokenize(source: ScriptSource): Token[] {
       const char = text[i]!;
       if (char === '/') {
         i++;
-        return value.join('');
+        parts.push(value.join(''));
+        return parts.filter((part) => typeof part === 'string').join('');
       }
       if (char === '\\' && text[i + 1] === '/') {
         value.push('/');
         i += 2;
       } else if (char === '$' && /[A-Za-z_{]/.test(text[i + 1] ?? '')) {
-        interpolation(here(), text[i + 1]);
+        parts.push(value.join(''), interpolation());
+        value = [];
       } else {
         value.push(char);
         i++;
@@ -225,6 +256,11 @@ export function tokenize(source: ScriptSource): Token[] {
       }
     }
   };
+
+  const stringToken = (literal: string, value: string, start: Position): Token =>
+    parts.some((part) => typeof part !== 'string')
+      ? { kind: 'string', text: literal, value, parts, ...start }
+      : { kind: 'string', text: literal, value, ...start };
 
   const readNumber = (start: Position): Token => {
     const rest = text.slice(i);
@@ -346,15 +382,15 @@ export function tokenize(source: ScriptSource): Token[] {
       const delimiter = text.slice(i, i + 3);
       const from = i;
       const value = readQuoted(start, delimiter, delimiter === '"""');
-      tokens.push({ kind: 'string', text: text.slice(from, i), value, ...start });
+      tokens.push(stringToken(text.slice(from, i), value, start));
     } else if (char === "'" || char === '"') {
       const from = i;
       const value = readQuoted(start, char, char === '"');
-      tokens.push({ kind: 'string', text: text.slice(from, i), value, ...start });
+      tokens.push(stringToken(text.slice(from, i), value, start));
     } else if (char === '/') {
       const from = i;
       const value = readSlashy(start);
-      tokens.push({ kind: 'string', text: text.slice(from, i), value, ...start });
+      tokens.push(stringToken(text.slice(from, i), value, start));
     } else if (char === '-' && text[i + 1] === '>') {
       i += 2;
       tokens.push({ kind: 'punctuation', text: '->', ...start });

@@ -2,7 +2,7 @@
 // statements (`def x = …` and expressions), method calls with and without parentheses (Groovy's
 // command chains: `map x onto 'f'` is `map(x).onto('f')`), property access, closures without
 // parameters, and literals. Everything else Groovy has is refused here, with its position.
-import type { NumberType, Token } from './lexer';
+import type { NumberType, StringPart, Token } from './lexer';
 import { quote, refuse, type Position, type ScriptSource } from './source';
 
 export type Expression =
@@ -24,7 +24,16 @@ export type Expression =
       readonly args: readonly Expression[];
     })
   | (Position & { readonly kind: 'property'; readonly target: Expression; readonly name: string })
-  | (Position & { readonly kind: 'closure'; readonly body: readonly Statement[] });
+  | (Position & {
+      readonly kind: 'closure';
+      readonly body: readonly Statement[];
+      /** Declared parameters (`{ a -> … }`); undefined for a closure with the implicit `it`. */
+      readonly params?: readonly (Position & { readonly name: string })[];
+    })
+  /** A GString: text and names, put together when the mapping is built. */
+  | (Position & { readonly kind: 'gstring'; readonly parts: readonly StringPart[] })
+  /** A list literal, `['a', 'b']`: only `.each { … }` takes one. */
+  | (Position & { readonly kind: 'list'; readonly items: readonly Expression[] });
 
 export type Statement =
   | (Position & { readonly kind: 'def'; readonly name: string; readonly value: Expression })
@@ -161,17 +170,28 @@ export function parse(source: ScriptSource, tokens: readonly Token[]): Statement
     const open = expect('{', "'{'");
     enter(open);
     skipNewlines();
-    const first = peek();
-    if (is(first, '->') || (first.kind === 'name' && (is(peek(1), '->') || is(peek(1), ',')))) {
-      fail(
-        'a closure without parameters (the mapping DSL has no closures that take arguments)',
-        first,
-      );
+    // Parameters, `{ a -> … }` or `{ -> … }`: only the closure of `.each` may use them.
+    let params: (Position & { name: string })[] | undefined;
+    let ahead = 0;
+    while (peek(ahead).kind === 'name' && (is(peek(ahead + 1), ',') || is(peek(ahead + 1), '->'))) {
+      ahead += is(peek(ahead + 1), ',') ? 2 : 1;
+      if (is(peek(ahead), '->')) break;
+    }
+    if (is(peek(ahead), '->')) {
+      params = [];
+      while (!is(peek(), '->')) {
+        const param = name('a parameter name');
+        params.push({ name: param.text, line: param.line, column: param.column });
+        if (is(peek(), ',')) next();
+      }
+      next();
     }
     const body = statements('}');
     expect('}', "'}' to close the closure");
     depth--;
-    return { kind: 'closure', body, line: open.line, column: open.column };
+    return params === undefined
+      ? { kind: 'closure', body, line: open.line, column: open.column }
+      : { kind: 'closure', body, params, line: open.line, column: open.column };
   };
 
   // Arguments in parentheses, then any closures that follow on the same line: `f(a, b) { … }`.
@@ -202,6 +222,9 @@ export function parse(source: ScriptSource, tokens: readonly Token[]): Statement
     const token = peek();
     if (token.kind === 'string') {
       next();
+      if (token.parts !== undefined) {
+        return { kind: 'gstring', parts: token.parts, line: token.line, column: token.column };
+      }
       return { kind: 'string', value: token.value, line: token.line, column: token.column };
     }
     if (token.kind === 'number') {
@@ -278,7 +301,23 @@ export function parse(source: ScriptSource, tokens: readonly Token[]): Statement
       }
       return { kind: 'name', name: id.text, line: id.line, column: id.column };
     }
-    if (is(token, '[')) fail('a value (the mapping DSL has no list or map literals)', token);
+    if (is(token, '[')) {
+      next();
+      enter(token);
+      const items: Expression[] = [];
+      skipNewlines();
+      while (!is(peek(), ']')) {
+        items.push(operand());
+        skipNewlines();
+        if (!is(peek(), ']')) {
+          expect(',', "',' or ']' (the mapping DSL has list literals, no map literals)");
+          skipNewlines();
+        }
+      }
+      next();
+      depth--;
+      return { kind: 'list', items, line: token.line, column: token.column };
+    }
     return fail('a value', token);
   };
 
