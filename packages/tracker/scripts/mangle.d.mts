@@ -4,6 +4,8 @@ export const INTERNAL_NAMES: readonly string[];
 export const SCRIPT_OPTION_NAMES: readonly string[];
 /** `mangleProps` of the published dist. */
 export const DIST_MANGLE: RegExp;
+/** The drop-in's short name for each of its private names (esbuild `mangleCache`). */
+export const SCRIPT_NAMES: Readonly<Record<string, string>>;
 /** `mangleProps` of the drop-in script. */
 export const SCRIPT_MANGLE: RegExp;
 /** Options the drop-in never passes, whose defaults its build writes alone. */

@@ -83,7 +83,12 @@ export const SCRIPT_DEFAULTED_OPTIONS = [
  *   `localStorage` (its `storage()?.` calls are `localStorage?.`), and `w.document`,
  *   `w.location`… (`w` is always the tracker's window) are the globals `document`, `location`…
  *   (`tracker.win.navigator` is `navigator`); so the context needs no `win` (`win: w,` goes from
- *   the context and from the features' destructuring, `const w = window;` from the tracker).
+ *   the context and from the features' destructuring, `const w = window;` from the tracker);
+ * - the clock is `Date.now` (`now()` is `Date['now']()`, quoted since `now` is a shortened name,
+ *   and the `const now` goes), whose milliseconds are whole: the ids' `(last - (last % 1))`,
+ *   which truncates an injected clock's fractions, is `last`;
+ * - consent is installed into its tracker before the script hands it to the page, so consent's
+ *   `context && ` test (for a `grant()` before installation) always passes.
  * They apply to the tracker's and the features' sources, not to src/script.ts (whose `w.tributary`
  * must stay a property read: a global of that name may not exist).
  */
@@ -105,7 +110,35 @@ export const SCRIPT_REWRITES = [
   [/\bwin: w,\s*/g, ''],
   [/\bconst w = window;/g, ''],
   [/\bstorage\(\)\?\./g, 'localStorage?.'],
+  [/\(last - \(last % 1\)\)/g, 'last'],
+  [/\bconst now = Date\['now'\];/g, ''],
+  [/\bnow\(\)/g, "Date['now']()"],
+  [/\bcontext && (?=state != 'pending')/g, ''],
 ];
+
+/**
+ * The drop-in's short name for each of its private names (esbuild `mangleCache`), chosen by
+ * measurement: esbuild names by frequency, but which letter gzip matches best depends on the
+ * letters around it. A greedy search (each name tried with every lowercase letter, swapping with
+ * the name that held it) found these, 9 B under esbuild's own choice by `gzip -9 -c`. A name
+ * missing here gets esbuild's choice. They stay distinct, as the objects share some names.
+ */
+export const SCRIPT_NAMES = {
+  batchEndpoint: 'i',
+  cookieless: 'p',
+  eventUrl: 'a',
+  features: 'u',
+  hash: 'l',
+  pending: 'd',
+  pump: 'f',
+  queue: 'y',
+  request: 'o',
+  respectDoNotTrack: 'r',
+  respectGlobalPrivacyControl: 'n',
+  save: 'c',
+  send: 'e',
+  tracker: 't',
+};
 
 const pattern = (names) => new RegExp('^(' + names.join('|') + ')$');
 

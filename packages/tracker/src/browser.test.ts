@@ -516,6 +516,33 @@ describeWithServices(
       expect(order).toEqual(['event', 'landing']);
     });
 
+    it("keeps its names out of the page's globals: adds only window.tributary and window.divolte", async () => {
+      // The page's own one-letter globals (the minified tag's names are one or two letters) and a
+      // list of every global before the tag ran; afterwards the page overwrites them all.
+      const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_$';
+      server.pages.set(
+        '/a',
+        `<!doctype html><html><head><title>t</title><script>var before = Object.getOwnPropertyNames(window);
+for (const name of '${letters}') window[name] = 'page';</script>
+<script src="/t/tributary.js" data-divolte></script></head><body></body></html>`,
+      );
+      await tab.goto(`${server.origin}/a`);
+      await waitEvents('pageView');
+      const globals = await tab.evaluate((letters) => {
+        const w = window as unknown as Record<string, unknown> & { before: string[] };
+        const own = [...w.before, ...letters];
+        const added = Object.getOwnPropertyNames(window).filter((name) => !own.includes(name));
+        const changed = [...letters].filter((name) => w[name] !== 'page');
+        for (const name of letters) w[name] = null;
+        (w.tributary as { signal: (type: string) => void }).signal('afterOverwrite');
+        return { added, changed };
+      }, letters);
+      expect(globals.added.sort()).toEqual(['divolte', 'tributary']);
+      expect(globals.changed).toEqual([]);
+      // The page's overwrites reach nothing of the tag's.
+      await waitEvents('afterOverwrite');
+    });
+
     it('exposes a Divolte-compatible window.divolte when asked to', async () => {
       server.pages.set('/a', page({ divolte: '' }, '', '#server-page-view-1'));
       await tab.goto(`${server.origin}/a`);

@@ -29,7 +29,7 @@ export function startScript(w: Globals): void {
   const flag = (name: string): boolean => (data[name] ?? 'false') != 'false';
   const [url, pageViewId] = script.src.split('#') as [string, string?];
   // The directory: without the file name and its query.
-  const base = url.replace(/[^/?]*(\?.*)?$/, '');
+  const base = new URL('.', url).href;
   const consentMode = data['consent'];
   const spa = data['spa'];
   const batch = data['batch'];
