@@ -86,6 +86,10 @@ const KNOWN: readonly (readonly [pattern: string, reason?: string])[] = [
   ['sinks.*.replication_factor', 'hdfs sinks write to the local file system'],
   ['sinks.*.topic'],
   ['sinks.*.mode'],
+  // Settings of gcs and gcps sinks, which are refused at start-up.
+  ['sinks.*.bucket', 'Google Cloud sinks are not supported'],
+  ['sinks.*.retry_settings.**', 'Google Cloud sinks are not supported'],
+  ['sinks.*.batching_settings.**', 'Google Cloud sinks are not supported'],
 ];
 
 const MATCHERS = KNOWN.map(([pattern, reason]) => ({
@@ -101,6 +105,16 @@ const MATCHERS = KNOWN.map(([pattern, reason]) => ({
   ),
   reason,
 }));
+
+/**
+ * What this server does with a dotted key: `'honoured'`, the reason it does not, or undefined when
+ * Divolte documents no such key.
+ */
+export function settingStatus(key: string): 'honoured' | { readonly ignored: string } | undefined {
+  const known = MATCHERS.find((matcher) => matcher.regex.test(key));
+  if (known === undefined) return undefined;
+  return known.reason === undefined ? 'honoured' : { ignored: known.reason };
+}
 
 /**
  * The keys the user's files set that this server does not honour, each with where and why: one
@@ -119,10 +133,10 @@ export function ignoredSettings(root: HoconObject): string[] {
     }
     // An empty object (`mappings {}`) sets nothing.
     if (value.kind === 'object' || !setByUser(value) || !key.startsWith('divolte.')) return;
-    const known = MATCHERS.find((matcher) => matcher.regex.test(key));
+    const status = settingStatus(key);
     const where = `${value.origin.file}:${value.origin.line}`;
-    if (known === undefined) lines.push(`${key} (${where}): not a Divolte setting`);
-    else if (known.reason !== undefined) lines.push(`${key} (${where}): ${known.reason}`);
+    if (status === undefined) lines.push(`${key} (${where}): not a Divolte setting`);
+    else if (status !== 'honoured') lines.push(`${key} (${where}): ${status.ignored}`);
   };
   walk(root, '');
   return lines;
