@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import * as mappingPackage from '@tributary/mapping';
 import {
+  compileGroovyMapping,
   createDivolteEventMapper,
   openGeoIpDatabase,
   type GeoIpDatabase,
@@ -10,7 +10,6 @@ import {
 import {
   divolteEventRecord,
   type AvroRecordSchema,
-  type ClickEvent,
   type Logger,
   type RecordDeclaration,
 } from '@tributary/schema';
@@ -32,17 +31,6 @@ export interface CreateMappingsOptions {
   readonly readFile: (path: string) => Uint8Array;
   readonly logger: Logger;
 }
-
-// `compileGroovyMapping` (issue #16's contract), looked up at run time: a mapping package built
-// before it existed still runs the built-in mapping, and says so when a script is configured.
-type CompileGroovy = (options: {
-  script: string;
-  schema: AvroRecordSchema;
-  fileName?: string;
-  geoIpDatabase?: GeoIpDatabase;
-  userAgentCacheSize?: number;
-  onError?: (issues: readonly unknown[], event: ClickEvent) => void;
-}) => RecordMapper<Record<string, unknown>>;
 
 /**
  * Locates a configured file: relative to the working directory, as Divolte does; when nothing is
@@ -110,15 +98,6 @@ export function createMappings(options: CreateMappingsOptions): RunningMapping[]
       return { settings, mapper: built, schema: divolteEventRecord as RecordDeclaration<unknown> };
     }
     const scriptFile = settings.mappingScriptFile;
-    const compile = (mappingPackage as unknown as { compileGroovyMapping?: CompileGroovy })
-      .compileGroovyMapping;
-    if (compile === undefined) {
-      throw DivolteServerError.at(
-        scriptFile.origin,
-        `${key}.mapping_script_file`,
-        '@tributary/mapping has no compileGroovyMapping: build it (pnpm --filter @tributary/mapping build)',
-      );
-    }
     if (settings.schemaFile === undefined) {
       throw DivolteServerError.at(
         scriptFile.origin,
@@ -147,7 +126,7 @@ export function createMappings(options: CreateMappingsOptions): RunningMapping[]
     }
     const script = read(scriptFile, `${key}.mapping_script_file`);
     try {
-      const built = compile({
+      const built = compileGroovyMapping({
         script: new TextDecoder().decode(script.bytes),
         schema,
         fileName: script.path,
