@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDivolteEventMapper, createTributaryEventMapper } from './default-mappings';
 import { clickEventArbitrary } from './test-support/arbitraries';
-import { CHROME_MAC_UA, browserEvent, jsonEvent } from './test-support/events';
+import { CHROME_MAC_UA, CHROME_MAC_UA_PARTS, browserEvent, jsonEvent } from './test-support/events';
 import { testGeoDatabase } from './test-support/geo-database';
 
 describe("Divolte's default mapping onto DefaultEventRecord", () => {
@@ -31,15 +31,7 @@ describe("Divolte's default mapping onto DefaultEventRecord", () => {
         pageViewId: event.pageViewId,
         eventType: 'pageView',
         userAgentString: CHROME_MAC_UA,
-        userAgentName: 'Chrome',
-        userAgentFamily: 'Chrome',
-        userAgentVendor: 'Google Inc.',
-        userAgentType: 'Browser',
-        userAgentVersion: '38.0.2125.122',
-        userAgentDeviceCategory: 'Personal computer',
-        userAgentOsFamily: 'OS X',
-        userAgentOsVersion: '10.10.1',
-        userAgentOsVendor: 'Apple Computer, Inc.',
+        ...CHROME_MAC_UA_PARTS,
       },
     });
   });

@@ -7,7 +7,7 @@ import type { ClickEvent } from '@tributary/schema';
 import { describe, expect, it } from 'vitest';
 import { compileGroovyMapping } from './groovy-mapping';
 import { corpusFile, corpusSchema } from './test-support/divolte-corpus';
-import { browserEvent, CHROME_MAC_UA } from './test-support/events';
+import { browserEvent, CHROME_MAC_UA, CHROME_MAC_UA_PARTS } from './test-support/events';
 import { testGeoDatabase } from './test-support/geo-database';
 
 const schema = corpusSchema('TestRecord.avsc');
@@ -220,15 +220,7 @@ describe("Divolte's corpus mappings give Divolte's records", () => {
         event: event.eventId,
         eventType: 'pageView',
         userAgentString: CHROME_MAC_UA,
-        userAgentName: 'Chrome',
-        userAgentFamily: 'Chrome',
-        userAgentVendor: 'Google Inc.',
-        userAgentType: 'Browser',
-        userAgentVersion: '38.0.2125.122',
-        userAgentDeviceCategory: 'Personal computer',
-        userAgentOsFamily: 'OS X',
-        userAgentOsVersion: '10.10.1',
-        userAgentOsVendor: 'Apple Computer, Inc.',
+        ...CHROME_MAC_UA_PARTS,
       }),
     );
     // Divolte's devicePixelRatio is an int parsed from base 36: a fractional ratio is absent.

@@ -4,6 +4,19 @@ import type { ClickEvent } from '@tributary/schema';
 export const CHROME_MAC_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_10_1) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/38.0.2125.122 Safari/537.36';
 
+/** Divolte's user-agent parts of {@link CHROME_MAC_UA}, as its default record names them. */
+export const CHROME_MAC_UA_PARTS = {
+  userAgentName: 'Chrome',
+  userAgentFamily: 'Chrome',
+  userAgentVendor: 'Google Inc.',
+  userAgentType: 'Browser',
+  userAgentVersion: '38.0.2125.122',
+  userAgentDeviceCategory: 'Personal computer',
+  userAgentOsFamily: 'OS X',
+  userAgentOsVersion: '10.10.1',
+  userAgentOsVendor: 'Apple Computer, Inc.',
+};
+
 /** A browser page view with every optional field set; override what a test needs. */
 export function browserEvent(overrides: Partial<ClickEvent> = {}): ClickEvent {
   return {

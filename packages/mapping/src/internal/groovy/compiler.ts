@@ -412,17 +412,13 @@ export function runScript(
     const wrap = (v: Value<unknown>, header = false): Result => ({ t: 'value', value: v, header });
     const name = call.name;
     const arg = (index: number): Result => args[index]!;
-    switch (name) {
-      case 'isPresent':
-        zeroArgs(call);
-        return wrap(value.isPresent());
-      case 'isAbsent':
-        zeroArgs(call);
-        return wrap(value.isAbsent());
-      case 'equalTo':
-        arity(call, [1], 'equalTo(valueOrLiteral)');
-        return wrap(equalTo(value, arg(0), call.args[0]!));
-      default:
+    if (name === 'isPresent' || name === 'isAbsent') {
+      zeroArgs(call);
+      return wrap(value[name]());
+    }
+    if (name === 'equalTo') {
+      arity(call, [1], 'equalTo(valueOrLiteral)');
+      return wrap(equalTo(value, arg(0), call.args[0]!));
     }
     if (value instanceof BooleanValue && (name === 'and' || name === 'or' || name === 'negate')) {
       if (name === 'negate') {
@@ -473,25 +469,17 @@ export function runScript(
     }
     if (target.header && value instanceof ListValue) {
       const list = value as ListValue<string, 'string'>;
-      switch (name) {
-        case 'first':
-          zeroArgs(call);
-          return wrap(list.first());
-        case 'last':
-          zeroArgs(call);
-          return wrap(list.last());
-        case 'commaSeparated':
-          zeroArgs(call);
-          return wrap(list.commaSeparated());
-        case 'get': {
-          arity(call, [1], 'get(index)');
-          const index = arg(0);
-          if (index.t !== 'literal' || index.type !== 'Integer') {
-            return fail(call.args[0]!, 'an int index', describeResult(index));
-          }
-          return wrap(list.get(index.value as number));
+      if (name === 'first' || name === 'last' || name === 'commaSeparated') {
+        zeroArgs(call);
+        return wrap(list[name]());
+      }
+      if (name === 'get') {
+        arity(call, [1], 'get(index)');
+        const index = arg(0);
+        if (index.t !== 'literal' || index.type !== 'Integer') {
+          return fail(call.args[0]!, 'an int index', describeResult(index));
         }
-        default:
+        return wrap(list.get(index.value as number));
       }
     }
     if (value instanceof EventParametersValue && (name === 'value' || name === 'path')) {
