@@ -95,8 +95,11 @@ describeWithServices(
       jsonWithoutOffset: [],
     };
     const comparisons = new Map<string, RecordComparison>();
+    // Where the suite's time goes (ms), for the report: both starts, the traffic, the rest.
+    const phases = { started: 0, traffic: 0, total: 0 };
 
     beforeAll(async () => {
+      const began = Date.now();
       work = await mkdtemp(join(tmpdir(), 'tributary-differential-'));
       const testRecordSchema = join(work, 'TestRecord.avsc');
       await writeFile(
@@ -131,6 +134,7 @@ describeWithServices(
       tee = await createTee({ reference: reference.url, candidate: candidate.url, pages });
       browser = await chromium.launch(chromiumLaunchOptions());
 
+      phases.started = Date.now() - began;
       window.from = Date.now();
       await browserVisits(browser, tee);
       const browserEvents = tee.exchanges.filter(
@@ -162,6 +166,7 @@ describeWithServices(
       await tee.send(last);
       window.to = Date.now();
 
+      phases.traffic = Date.now() - began - phases.started;
       // Both stop gracefully: every record flushed and its file published.
       await Promise.all([reference.stop(), candidate.stop()]);
       reference = undefined;
@@ -182,7 +187,8 @@ describeWithServices(
           }),
         );
       }
-      await report(tee.exchanges, comparisons);
+      phases.total = Date.now() - began;
+      await report(tee.exchanges, comparisons, phases);
     }, 300_000);
 
     afterAll(async () => {
@@ -269,8 +275,14 @@ describeWithServices(
 async function report(
   exchanges: readonly Exchange[],
   comparisons: ReadonlyMap<string, RecordComparison>,
+  phases: Readonly<Record<string, number>>,
 ): Promise<void> {
-  const answers = compareAnswers(exchanges);
+  const known = (d: Difference): Difference & { known?: string } => {
+    const entry =
+      d.kind === 'undocumented' ? knownDifferences.find((k) => k.matches(d)) : undefined;
+    return entry === undefined ? d : { ...d, known: entry.id };
+  };
+  const answers = compareAnswers(exchanges).map(known);
   const all: Difference[] = [
     ...answers,
     ...[...comparisons.values()].flatMap((c) => c.differences),
@@ -286,6 +298,7 @@ async function report(
     pairedRecords: records.reduce((n, c) => n + c.pairs, 0),
     fieldsCompared: records.reduce((n, c) => n + c.fieldsCompared, 0),
     differences: Object.fromEntries(byKind),
+    phasesMs: phases,
   };
   const dir = join(repoRoot, 'tmp', 'differential');
   await mkdir(dir, { recursive: true });
@@ -301,7 +314,7 @@ async function report(
               reference: c.referenceCount,
               candidate: c.candidateCount,
               pairs: c.pairs,
-              differences: c.differences,
+              differences: c.differences.map(known),
             },
           ]),
         ),
