@@ -34,7 +34,8 @@ export function countContainerRecords(bytes: Uint8Array): number {
     for (let pair = 0; pair < Math.abs(count); pair++) {
       for (let part = 0; part < 2; part++) {
         const length = readLong();
-        if (length === undefined) return 0;
+        // A negative length would move backwards: not a container file.
+        if (length === undefined || length < 0) return 0;
         offset += length;
       }
     }
@@ -46,7 +47,7 @@ export function countContainerRecords(bytes: Uint8Array): number {
   while (offset < bytes.length) {
     const count = readLong();
     const size = readLong();
-    if (count === undefined || size === undefined) break;
+    if (count === undefined || size === undefined || count < 0 || size < 0) break;
     const end = offset + size;
     if (end + 16 > bytes.length) break;
     for (let i = 0; i < 16; i++) {

@@ -12,9 +12,10 @@
 // bench JSON shape, which scripts/bench-report.mjs turns into the group's section of
 // docs/performance.md). Skips with a notice where ../shared (the reference Divolte) is absent.
 //
-// Environment: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (10), BENCH_ROUNDS (2), BENCH_CONNECTIONS
+// Environment: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (20), BENCH_ROUNDS (2), BENCH_CONNECTIONS
 // (32), BENCH_PIXELS (200000), BENCH_MODES ('pinned,all'), BENCH_SERVERS ('divolte,tributary,pipeline'),
-// DIVOLTE_BENCH_PORT (18491), TRIBUTARY_SHARED (<repo>/../shared).
+// DIVOLTE_BENCH_PORT (18491), TRIBUTARY_SHARED (<repo>/../shared), BENCH_LOAD ('node': bench/load.ts even
+// when wrk is installed).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -29,7 +30,7 @@ const root = join(exampleDir, '..', '..');
 const shared = process.env.TRIBUTARY_SHARED ?? join(root, '..', 'shared');
 const reference = join(shared, 'reference', 'divolte-server');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const PIXELS = Number(process.env.BENCH_PIXELS ?? 200_000);
@@ -57,8 +58,10 @@ if (!existsSync(join(reference, 'run.sh'))) {
   );
   process.exit(0);
 }
-const wrk = spawnSync('wrk', ['--version']).error === undefined;
-if (!wrk) {
+// BENCH_LOAD=node forces the in-repo generator (to compare the two, or to check it still works).
+const wrk =
+  process.env.BENCH_LOAD !== 'node' && spawnSync('wrk', ['--version']).error === undefined;
+if (!wrk && process.env.BENCH_LOAD !== 'node') {
   notice(
     'wrk is not installed (apt-get install -y wrk); using the in-repo load generator (bench/load.ts), which may limit the rate on one core before a server does',
   );
@@ -401,11 +404,6 @@ const errors = (result: LoadResult): number =>
   result.writeErrors +
   result.statusErrors +
   result.timeouts;
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
 function summary(values: number[]): { hz: number; rme: number } {
   const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
   if (values.length < 2) return { hz: mean, rme: 0 };
@@ -434,27 +432,42 @@ const MODE_TITLES: Record<Mode, string> = {
   pinned: 'pixel GET, both servers pinned to one core (taskset -c 1, load on core 0)',
   all: `pixel GET, unpinned on all ${CORES} cores`,
 };
+const count = (value: number): string => value.toLocaleString('en-US');
+const LABELS: Record<Kind, string> = {
+  divolte: 'Divolte',
+  tributary: 'Divolte-compatible server',
+  pipeline: 'One-process pipeline',
+};
 const groups = modes.map((mode) => {
   const of = (kind: Kind) => runs.filter((run) => run.mode === mode && run.kind === kind);
+  const mean = (values: number[]) => summary(values).hz;
   const divolte = of('divolte');
+  const divolteCpu = mean(divolte.map((run) => run.cpuPerRequest));
   const notes: string[] = [];
   for (const kind of kinds) {
     const mine = of(kind);
     if (mine.length === 0) continue;
-    const rate = median(mine.map((run) => run.rate));
+    const rate = mean(mine.map((run) => run.rate));
+    const cpu = mean(mine.map((run) => run.cpuPerRequest));
+    // Rounds alternate the order, so each round's pair ran close in time: its ratio shows the drift.
     const ratio =
       kind === 'divolte' || divolte.length === 0
         ? ''
-        : `; ${(rate / median(divolte.map((run) => run.rate))).toFixed(2)} × Divolte (median rates; per round ${mine.map((run, i) => (divolte[i] ? (run.rate / divolte[i].rate).toFixed(2) : '—')).join(', ')})`;
+        : `, ${(rate / mean(divolte.map((run) => run.rate))).toFixed(2)} × Divolte (per round ${mine.map((run, i) => (divolte[i] ? (run.rate / divolte[i].rate).toFixed(2) : '—')).join(', ')})`;
+    const cpuRatio =
+      kind === 'divolte' || divolte.length === 0
+        ? ''
+        : ` (${(divolteCpu / cpu).toFixed(2)} × Divolte's requests per CPU-second)`;
     const missing = mine.reduce((sum, run) => sum + Math.max(0, run.answered - run.records), 0);
+    const perRound = (value: (run: Run) => string) => mine.map(value).join(' / ');
     notes.push(
-      `${kind === 'divolte' ? 'Divolte' : kind === 'tributary' ? 'Divolte-compatible server' : 'One-process pipeline'}: ` +
-        `${Math.round(rate)} req/s${ratio}; p50 ${mine.map((run) => ms(run.load.p50Us)).join(' / ')}, ` +
-        `p99 ${mine.map((run) => ms(run.load.p99Us)).join(' / ')} (per round); ` +
-        `${mine.map((run) => run.cores.toFixed(2)).join(' / ')} cores busy, ${mine.map((run) => run.cpuPerRequest.toFixed(0)).join(' / ')} µs server CPU per request; errors ${mine.map((run) => errors(run.load)).join(' / ')}; ` +
-        `records written ${mine.map((run) => `${run.records} of ${run.answered} answered`).join(', ')} (${missing === 0 ? 'every accepted event in the Avro files' : `${missing} accepted events missing`}); ` +
-        `sink backlog at the end of the load ${mine.map((run) => run.backlogAtEnd).join(' / ')} records, in the files after ${mine.map((run) => (run.settleMs === undefined ? `> ${SETTLE_LIMIT_MS / 1000} s` : `${(run.settleMs / 1000).toFixed(1)} s`)).join(' / ')}; ` +
-        `graceful stop ${mine.map((run) => `${(run.stopMs / 1000).toFixed(1)} s`).join(' / ')}.`,
+      `${LABELS[kind]}: ${count(Math.round(rate))} req/s${ratio}; ` +
+        `p50 ${perRound((run) => ms(run.load.p50Us))}, p99 ${perRound((run) => ms(run.load.p99Us))}; ` +
+        `server CPU ${perRound((run) => run.cpuPerRequest.toFixed(0))} µs per request${cpuRatio}, ${perRound((run) => run.cores.toFixed(2))} cores busy; ` +
+        `errors ${perRound((run) => String(errors(run.load)))}; ` +
+        `records in the Avro files ${perRound((run) => `${count(run.records)} of ${count(run.answered)} answered`)} (${missing === 0 ? 'every accepted event is there' : `${count(missing)} accepted events missing`}); ` +
+        `sink backlog at the end of the load ${perRound((run) => count(run.backlogAtEnd))} records, all in the files ${perRound((run) => (run.settleMs === undefined ? `> ${SETTLE_LIMIT_MS / 1000} s` : `${(run.settleMs / 1000).toFixed(1)} s`))} later; ` +
+        `graceful stop ${perRound((run) => `${(run.stopMs / 1000).toFixed(1)} s`)}.`,
     );
   }
   return {
@@ -466,32 +479,13 @@ const groups = modes.map((mode) => {
   };
 });
 const common = [
-  `${ROUNDS} round(s) alternating the order; per server and round: start, ${WARMUP_SECONDS} s warm-up on 100,000 pixels of its own, ${SECONDS} s measured with ${wrk ? 'wrk (1 thread' : 'bench/load.ts (raw sockets'}, ${CONNECTIONS} keep-alive connections) cycling through ${PIXELS.toLocaleString('en-US')} distinct valid pixels, then SIGTERM. Same divolte-collector.conf for both (examples/divolte/bench): browser source, built-in mapping, hdfs sink on local paths, sync after 1,000 records or 30 s.`,
-  `Backlog: answered events not yet in the Avro files when the load ends, beyond the ${SYNC_RECORDS} records each file writer may hold before its sync (Divolte: 2 hdfs threads; the server: 1 per worker). Records are counted in the published files after the stop; "answered" is every 2xx of the warm-up and the load (a few more records than answers are requests still in flight when wrk stopped).`,
-  `Divolte runs with -Xms1g -Xmx1g on Java ${javaVersion()}; Node ${process.version}. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${CORES} cores (${cpus()[0]?.model ?? 'unknown CPU'}).`,
+  `Values per round are separated by " / ". ${ROUNDS} round(s), the order reversed each round; per server and round: start, ${WARMUP_SECONDS} s warm-up on 100,000 pixels of its own, ${SECONDS} s measured with ${wrk ? 'wrk (1 thread' : 'bench/load.ts (raw sockets'}, ${CONNECTIONS} keep-alive connections) cycling through ${count(PIXELS)} distinct valid pixels, then SIGTERM. One divolte-collector.conf for both (examples/divolte/bench): browser source, built-in mapping, hdfs sink on local paths, sync after 1,000 records or 30 s, roll every hour. All cores: the server's default workers (${CORES}); the pipeline is one process whatever the cores.`,
+  `Server CPU: user + system time of every process and thread of the server during the measured load, per request — what a busy machine moves least; the JVM's includes its JIT compiler and garbage collector threads, whose time does not scale with requests, so Divolte's falls as its rate rises. Backlog: answered events not yet in the Avro files when the load ends, beyond the ${count(SYNC_RECORDS)} records each file writer may hold before its sync (Divolte: 2 hdfs threads; the server: 1 per worker). Records are counted in the published files after the stop; "answered" is every 2xx of the warm-up and the load (a few more records than answers are requests still in flight when wrk stopped).`,
+  `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. Divolte runs with -Xms1g -Xmx1g on Java ${javaVersion()}; Node ${process.version}. Load average (1 min) ${loadBefore.toFixed(1)} before, ${loadAfter.toFixed(1)} after, on ${CORES} cores (${cpus()[0]?.model ?? 'unknown CPU'}).`,
 ];
-const cpuRatios = modes.map((mode) => {
-  const perRequest = (kind: Kind) =>
-    median(
-      runs.filter((run) => run.mode === mode && run.kind === kind).map((run) => run.cpuPerRequest),
-    );
-  const divolte = perRequest('divolte');
-  return `${mode === 'pinned' ? 'pinned' : 'all cores'}: ${kinds
-    .filter((kind) => kind !== 'divolte')
-    .map(
-      (kind) =>
-        `${kind === 'tributary' ? 'server' : 'pipeline'} ${(divolte / perRequest(kind)).toFixed(2)} ×`,
-    )
-    .join(', ')} (Divolte ${divolte.toFixed(0)} µs per request)`;
-});
-if (kinds.includes('divolte') && kinds.length > 1) {
-  common.unshift(
-    `Requests per server CPU-second (user + system of every process and thread of the server), relative to Divolte's, median of the rounds — the figure a busy machine moves least: ${cpuRatios.join('; ')}.`,
-  );
-}
 if (Math.max(loadBefore, loadAfter) > CORES / 2) {
   common.push(
-    `Taken while the machine was shared with other work (load average above ${CORES / 2} on ${CORES} cores): processes pinned to a core still share it with everything else the scheduler puts there, so absolute rates are low and move from run to run; read the ratios and the CPU per request.`,
+    `Taken while the machine was shared with other work (load average above ${CORES / 2} on ${CORES} cores): a pinned server still shares its core with whatever else the scheduler puts there, and a server with several busy threads (Divolte's I/O, mapper and sink threads) gets more of a contended core than one Node thread (compare the cores busy). Absolute rates are low and move from run to run; read the CPU per request first, then the ratios.`,
   );
 }
 common.push(
