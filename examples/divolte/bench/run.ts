@@ -15,7 +15,7 @@
 // Environment: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (20), BENCH_ROUNDS (2), BENCH_CONNECTIONS
 // (32), BENCH_PIXELS (200000), BENCH_MODES ('pinned,all'), BENCH_SERVERS ('divolte,tributary,pipeline'),
 // DIVOLTE_BENCH_PORT (18491), TRIBUTARY_SHARED (<repo>/../shared), BENCH_LOAD ('node': bench/load.ts even
-// when wrk is installed).
+// when wrk is installed), BENCH_KEEP_OUTPUT ('1': keep each run's Avro files under tmp/bench/divolte).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
@@ -370,6 +370,8 @@ async function measure(kind: Kind, mode: Mode, round: number): Promise<Run> {
     const stopMs = Date.now() - stoppedAt;
     // After the stop every file is published: count only those, as a consumer would read them.
     const records = (await countRecordsIn(join(out, 'published'), ['.avro'])).records;
+    // Hundreds of MB per run; BENCH_KEEP_OUTPUT=1 keeps them for a look with an Avro reader.
+    if (process.env.BENCH_KEEP_OUTPUT !== '1') rmSync(out, { recursive: true, force: true });
     const run: Run = {
       kind,
       mode,
