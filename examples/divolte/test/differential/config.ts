@@ -45,13 +45,11 @@ const testRecordUserAgentFields = [
 /**
  * Divolte's own test mappings (upstream/src/test/resources) that run on Divolte, fed by one source.
  * Left out, and why:
- * - `geo-mapping.groovy`: needs a MaxMind database (`ip2geo_database`); none is here, and without
- *   one Divolte refuses the mapping at start-up.
+ * - `geo-mapping.groovy`: needs a MaxMind GeoIP2 database (`global.mapper.ip2geo_database`), which
+ *   is licensed and not here.
  * - `missing-field-mapping.groovy`, `wrong-types-literal.groovy`, `wrong-types-producer.groovy`:
  *   refused at start-up by design (unknown field, wrong types); in the shared configuration they
  *   would stop every other case.
- * - `digest-with-documented-algorithms.groovy`: a Groovy list's `.each { algorithm -> … }` loop, Groovy
- *   outside the DSL, which Tributary's parser refuses on purpose (it is not a Groovy runtime).
  * - `upstream/examples/schema-mapping.groovy` (not a test mapping, but the obvious next candidate):
  *   its `match /re/ against x` slashy form does not compile on Groovy 3, so Divolte itself cannot
  *   run it.
@@ -74,6 +72,8 @@ export const upstreamMappings: readonly string[] = [
   'digest-missing-value',
   'digest-string-literal',
   'digest-string-provider',
+  // A Groovy list's .each { … } loop, the one loop of the corpus: both servers run it.
+  'digest-with-documented-algorithms',
   'digest-with-seed',
   'digest-with-string-conversion',
   'event-param-jsonpath-mapping',
