@@ -40,6 +40,34 @@ export function gnuGzipSize(text) {
 }
 
 /**
+ * The letters terser gives the drop-in's variables, most used first: terser's own order is the
+ * letters' frequency in its output, but which letter gzip matches best depends on its neighbours.
+ * Chosen by measurement (a greedy search over swaps of two letters: 10 B under terser's order by
+ * `gzip -9 -c`); valid for any code, only less tuned once the code changes.
+ */
+const NAME_ORDER = 'etsnaliohdcwupmbfgyIrSvjkqxzABCDEFGHJKLMNOPQRTUVWXYZ$_0123456789';
+
+/** terser's `nth_identifier` (its base54: 54 leading characters, then 64) over NAME_ORDER. */
+const nthIdentifier = {
+  get(n) {
+    let name = '';
+    let base = 54;
+    n++;
+    do {
+      n--;
+      name += NAME_ORDER[n % base];
+      n = Math.floor(n / base);
+      base = 64;
+    } while (n > 0);
+    return name;
+  },
+  // The order is fixed: nothing to count or sort.
+  consider() {},
+  reset() {},
+  sort() {},
+};
+
+/**
  * The drop-in script: an esbuild IIFE bundle of src/tributary.ts, minified by esbuild (which also
  * shortens the private property names) and then by terser (which compresses further).
  */
@@ -90,6 +118,7 @@ export async function buildScript() {
     // toplevel, more passes and property mangling (esbuild did it) save nothing or cost bytes;
     // booleans_as_integers would save 8 B but turns public booleans into 0 and 1.
     compress: { passes: 3, unsafe_methods: true, hoist_vars: true },
+    mangle: { nth_identifier: nthIdentifier },
     // ascii_only: the script runs whatever charset the page or the server declares (and saves 4 B:
     // `\ufffd` is six ASCII bytes that gzip matches better than U+FFFD's three).
     format: { comments: false, ascii_only: true },

@@ -120,22 +120,23 @@ export const SCRIPT_REWRITES = [
  * The drop-in's short name for each of its private names (esbuild `mangleCache`), chosen by
  * measurement: esbuild names by frequency, but which letter gzip matches best depends on the
  * letters around it. A greedy search (each name tried with every lowercase letter, swapping with
- * the name that held it) found these, 9 B under esbuild's own choice by `gzip -9 -c`. A name
+ * the name that held it) found these, 9 B under esbuild's own choice by `gzip -9 -c` (with
+ * terser's names in NAME_ORDER, scripts/bundle.mjs). A name
  * missing here gets esbuild's choice. They stay distinct, as the objects share some names.
  */
 export const SCRIPT_NAMES = {
-  batchEndpoint: 'i',
+  batchEndpoint: 'c',
   cookieless: 'p',
   eventUrl: 'a',
   features: 'u',
-  hash: 'l',
+  hash: 's',
   pending: 'd',
   pump: 'f',
   queue: 'y',
   request: 'o',
   respectDoNotTrack: 'r',
-  respectGlobalPrivacyControl: 'n',
-  save: 'c',
+  respectGlobalPrivacyControl: 'l',
+  save: 'n',
   send: 'e',
   tracker: 't',
 };
