@@ -1,5 +1,6 @@
-import { createHash, createHmac, getHashes, pbkdf2Sync, type BinaryLike } from 'node:crypto';
+import { createHash, createHmac, getHashes, pbkdf2Sync } from 'node:crypto';
 import type { JsonValue } from '@tributary/schema';
+import type { CompileContext } from './internal/compile-context';
 import { jsonAsText } from './internal/java-text';
 import { MappingError } from './mapping-error';
 import { Value, derive, type Producer, type ProducerFactory } from './value';
@@ -25,7 +26,11 @@ function nodeAlgorithm(algorithm: string): string | undefined {
 export type DigestInput =
   string | Value<string, 'string'> | Value<Uint8Array, 'bytes'> | Value<JsonValue, 'json'>;
 
-type Piece = (event: Parameters<Producer<unknown>>[0]) => BinaryLike | undefined;
+/** @internal One digest piece compiled: its bytes for an event, or undefined when absent. */
+export type Piece = (event: Parameters<Producer<unknown>>[0]) => Uint8Array | undefined;
+
+/** @internal Wraps a compiled piece, given its label, for {@link Digester.resultWith}. */
+export type PieceSharing = (label: string, piece: Piece, context: CompileContext) => Piece;
 
 /**
  * Divolte's digester: a hash (or, with a seed, an HMAC) over the pieces added, in order. Absent
@@ -67,10 +72,18 @@ export class Digester {
 
   /** The digest (bytes); map it onto `bytes`, or format it with `toHexLower()`, `toHexUpper()` or `toBase64()`. */
   result(): BytesValue {
+    return this.resultWith(undefined, `${this.#description}.result()`);
+  }
+
+  /**
+   * @internal The result with each compiled piece passed through `share` (the Groovy path gives
+   * pieces Divolte's per-event shared buffers).
+   */
+  resultWith(share: PieceSharing | undefined, description: string): BytesValue {
     const algorithm = this.#algorithm;
     const key = this.#key;
     const pieces = this.#pieces;
-    return new BytesValue(`${this.#description}.result()`, (context) => {
+    return new BytesValue(description, (context) => {
       const compiled: Piece[] = pieces.map((piece): Piece => {
         if (typeof piece === 'string') {
           const bytes = Buffer.from(piece, 'utf8');
@@ -94,6 +107,13 @@ export class Digester {
         }
         return Value.producer(piece, context);
       });
+      if (share !== undefined) {
+        for (let index = 0; index < compiled.length; index += 1) {
+          const piece = pieces[index]!;
+          const label = typeof piece === 'string' ? JSON.stringify(piece) : piece.description;
+          compiled[index] = share(label, compiled[index]!, context);
+        }
+      }
       return (event) => {
         const hash = key === undefined ? createHash(algorithm) : createHmac(algorithm, key);
         for (const piece of compiled) {
@@ -109,8 +129,8 @@ export class Digester {
 /** Bytes (a digest): maps onto Avro `bytes`, or formats as text. */
 export class BytesValue extends Value<Uint8Array, 'bytes'> {
   /** @internal */
-  constructor(description: string, factory: ProducerFactory<Uint8Array>) {
-    super('bytes', description, factory, { memoize: true });
+  constructor(description: string, factory: ProducerFactory<Uint8Array>, memoize = true) {
+    super('bytes', description, factory, { memoize });
   }
 
   /** Lower-case hexadecimal. */

@@ -4,12 +4,21 @@
 // DSL is evaluated at all: an unknown name or method is refused with its position.
 import type { AvroRecordSchema } from '@tributary/schema';
 import type { MappingBuilder } from '../../create-mapper';
-import { type Digester, BytesValue, digest, type DigestInput } from '../../digest';
-import { EventParametersValue, eventParameter, eventParameters } from '../../event-parameters';
+import {
+  type Digester,
+  BytesValue,
+  digest,
+  type DigestInput,
+  type Piece,
+  type PieceSharing,
+} from '../../digest';
+import type { CompileContext } from '../compile-context';
+import { EventParametersValue } from '../../event-parameters';
 import { GeoIpValue, ip2geo } from '../../geo-ip';
 import { MappingError } from '../../mapping-error';
 import { MatchValue, QueryValue, UriValue, match, parse, type ParseTarget } from '../../parse';
 import * as sources from '../../sources';
+import { rawCookie } from '../raw-cookie';
 import { UserAgentValue, userAgent } from '../../user-agent';
 import { BooleanValue, ListValue, Value, not, type Producer, type ValueKind } from '../../value';
 import type { NumberType } from './lexer';
@@ -17,6 +26,9 @@ import type { Expression, Statement } from './parser';
 import { located, quote, refuse, scriptPosition, type Position, type ScriptSource } from './source';
 
 type Builder = MappingBuilder<Record<string, unknown>>;
+
+// A digest piece or result another digest has consumed: Divolte's ByteBuffer with nothing left.
+const CONSUMED = new Uint8Array(0);
 type JavaType = NumberType | 'String' | 'Boolean' | 'null';
 type Literal = string | number | boolean | null;
 type Closure = Expression & { kind: 'closure' };
@@ -30,8 +42,12 @@ type Result =
       readonly pieces: DigestInput[];
       readonly base: Digester;
       readonly algorithm: string;
-      /** Tells digesters apart in descriptions, which key the compiled closures. */
-      readonly id: number;
+      /**
+       * Divolte's name of the digester (`digest("SHA-256")`, seeds numbered, not shown). With the
+       * pieces added when result() is called it names the result, which Divolte memoises per
+       * event by that name: two results of the same name give the first one's digest.
+       */
+      readonly name: string;
     }
   | { readonly t: 'parseTarget'; readonly target: ParseTarget }
   | { readonly t: 'closure'; readonly node: Closure; readonly scope: Scope }
@@ -107,8 +123,26 @@ const SOURCES: Record<string, () => Value<unknown>> = {
   eventId: sources.eventId,
   userAgentString: sources.userAgentString,
   userAgent: () => userAgent(),
-  eventParameters: () => eventParameters(),
+  eventParameters: () => groovyEventParameters(),
 };
+
+// Divolte's JSON source reads a missing or null `parameters` as a JSON null (Jackson's
+// Optional<JsonNode>), so value(name) of it gives "" there, where a pixel without parameters has none.
+function groovyEventParameters(): EventParametersValue {
+  return new EventParametersValue(
+    'eventParameters()',
+    () => (event) => event.parameters ?? (event.source === 'json' ? null : undefined),
+  );
+}
+
+// Divolte's cookie(name) is Undertow's raw value, not percent-decoded as the collector's cookies are.
+function groovyCookie(name: string): Value<string, 'string'> {
+  return new Value<string, 'string'>(
+    'string',
+    `cookie(${JSON.stringify(name)})`,
+    () => (event) => rawCookie(event.request.headers['cookie'], name),
+  );
+}
 
 const USER_AGENT_PARTS = [
   'name',
@@ -529,26 +563,61 @@ export function runScript(
     );
   };
 
+  const seeds = new Map<string, number>();
+  // Divolte wraps each piece in a ByteBuffer memoised per event under the piece's name, and
+  // MessageDigest/Mac.update(ByteBuffer) consumes it: of the digests of one event, the first (in
+  // mapping order) to add a piece hashes its bytes and every later one, or a second add of it, none.
+  // So digest-with-seed's seeded digests, after the unseeded one took eventId(), are HMACs of nothing.
+  // A result is such a buffer too: added to another digest it is consumed, and then formats as "".
+  const buffer = (
+    context: CompileContext,
+    label: string,
+    create: Piece,
+  ): Producer<{ bytes: Uint8Array | undefined }> =>
+    context.producer(`digest buffer ${label}`, true, () => (event) => ({ bytes: create(event) }));
+  const shareDivoltePiece: PieceSharing = (label, piece, context) => {
+    const shared = buffer(context, label, piece);
+    return (event) => {
+      const box = shared(event)!;
+      const bytes = box.bytes;
+      if (bytes !== undefined) box.bytes = CONSUMED;
+      return bytes;
+    };
+  };
+  const seedNumber = (seed: string): number => {
+    let number = seeds.get(seed);
+    if (number === undefined) seeds.set(seed, (number = seeds.size + 1));
+    return number;
+  };
   // Divolte's Digester is one mutable list of pieces that its result() reads per event, so a
   // piece added after result() counts too: the pieces are joined at the first event, when the
   // whole script has run, not when result() is called.
-  let digesters = 0;
   const digestResult = (state: Result & { t: 'digester' }): BytesValue => {
     const labels = state.pieces.map((piece) =>
       typeof piece === 'string' ? JSON.stringify(piece) : piece.description,
     );
-    const description = `digest(${JSON.stringify(state.algorithm)})#${state.id}${labels.map((label) => `.add(${label})`).join('')}.result()`;
-    return new BytesValue(description, (context) => {
-      let inner: Producer<Uint8Array> | undefined;
-      return (event) => {
-        if (inner === undefined) {
-          let digester = state.base;
-          for (const piece of state.pieces) digester = digester.add(piece);
-          inner = Value.producer(digester.result(), context);
-        }
-        return inner(event);
-      };
-    });
+    const description = `${state.name}${labels.map((label) => `.add(${label})`).join('')}.result()`;
+    return new BytesValue(
+      description,
+      (context) => {
+        let inner: Producer<Uint8Array> | undefined;
+        const shared = buffer(context, description, (event) => {
+          if (inner === undefined) {
+            let digester = state.base;
+            for (const piece of state.pieces) digester = digester.add(piece);
+            // Not memoised by the digester's own description: a second result of the same
+            // digester with other pieces at result() is computed again, over consumed pieces.
+            inner = Value.producer(
+              digester.resultWith(shareDivoltePiece, `${description} computed`),
+              context,
+            );
+          }
+          return inner(event);
+        });
+        return (event) => shared(event)!.bytes;
+      },
+      false,
+    );
   };
 
   const method = (
@@ -870,7 +939,7 @@ export function runScript(
           pieces: [],
           base: digest(algorithm, seed),
           algorithm,
-          id: ++digesters,
+          name: `digest(${JSON.stringify(algorithm)}${seed === undefined ? '' : `, seed#${seedNumber(seed)}`})`,
         };
       }
       case 'cookie':
@@ -882,9 +951,9 @@ export function runScript(
           first,
           `a ${name === 'cookie' ? 'cookie' : name === 'header' ? 'header' : 'parameter'} name (a string)`,
         );
-        if (name === 'cookie') return { t: 'value', value: sources.cookie(text), header: false };
+        if (name === 'cookie') return { t: 'value', value: groovyCookie(text), header: false };
         if (name === 'header') return { t: 'value', value: sources.header(text), header: true };
-        return { t: 'value', value: eventParameter(text), header: false };
+        return { t: 'value', value: groovyEventParameters().value(text), header: false };
       }
       case 'ip2geo': {
         arity(call, [0, 1], 'ip2geo() or ip2geo(stringValue)');
