@@ -99,6 +99,13 @@ if (cluster.isPrimary) {
   );
   // A cluster worker's process is its IPC channel (process.send and the 'message' event).
   const channel = process as unknown as Parameters<typeof runWorker>[0]['channel'];
+  // Told to stop (or left alone) before it listens: it has accepted nothing, so it just exits.
+  const stopWhileStarting = (message: { type?: unknown }): void => {
+    if (message.type === 'shutdown' || message.type === 'force') process.exit(0);
+  };
+  const exitWhileStarting = (): void => process.exit(0);
+  process.on('message', stopWhileStarting);
+  process.on('disconnect', exitWhileStarting);
   const worker = await runWorker({
     settings: loaded.settings,
     trackerScript,
@@ -127,6 +134,8 @@ if (cluster.isPrimary) {
   );
   // Ctrl-C reaches every process of the group: the worker drains on its own first signal and
   // cuts its deadline short on the second, as the primary asks it to.
+  process.off('message', stopWhileStarting);
+  process.off('disconnect', exitWhileStarting);
   let signals = 0;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

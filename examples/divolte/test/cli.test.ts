@@ -144,6 +144,17 @@ describe('a configuration that cannot run', () => {
     );
   });
 
+  it('names the sink whose directories cannot be written, with the line that sets them', () => {
+    const { file } = writeConfig(
+      'divolte.sinks.files {\n  type = hdfs\n  file_strategy.working_dir = /etc/passwd/working\n}',
+    );
+    const result = runToExit(['--config', file, '--workers', '1'], { DIVOLTE_PORT: '0' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /divolte-collector\.conf:3: divolte\.sinks\.files\.file_strategy: cannot write to \/etc\/passwd\/working/,
+    );
+  });
+
   it('names the line and column of an error in the mapping script', () => {
     const { file } = writeConfig(
       'divolte.mappings.m {\n  sources = [browser], sinks = []\n  schema_file = s.avsc\n  mapping_script_file = m.groovy\n}',

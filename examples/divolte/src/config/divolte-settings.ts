@@ -82,6 +82,8 @@ export interface HdfsSinkSettings {
   readonly rollEveryMs: number;
   readonly syncFileAfterRecords: number;
   readonly syncFileAfterMs: number;
+  /** Where the directories are set (or the sink is), for an error opening them. */
+  readonly origin?: Origin;
 }
 
 /** A `kafka` sink. */

@@ -264,6 +264,7 @@ function hdfsSink(name: string, sink: ConfigFields): SinkSettings {
     rollEveryMs: strategy.duration('roll_every', 3_600_000, 1),
     syncFileAfterRecords: strategy.integer('sync_file_after_records', 1000, 1),
     syncFileAfterMs: strategy.duration('sync_file_after_duration', 30_000, 1),
+    ...optional('origin', (strategy.value('working_dir') ?? sink.object)?.origin),
   };
 }
 

@@ -4,6 +4,7 @@ import { createKafkaSink, type KafkaSink } from '@tributary/kafka-sink';
 import type { AvroRecordSchema, Logger, RecordDeclaration, Sink } from '@tributary/schema';
 import { Kafka, logLevel } from 'kafkajs';
 import type { KafkaSettings, SinkSettings } from '../config/divolte-settings';
+import { DivolteServerError } from './divolte-server-error';
 
 /** A running sink of the configuration, by name. */
 export type RunningSink =
@@ -54,7 +55,17 @@ export async function createSinks(options: CreateSinksOptions): Promise<RunningS
           prefix: `divolte-${settings.name}-w${options.workerId}`,
           logger: options.logger,
         });
-        await sink.open();
+        try {
+          await sink.open();
+        } catch (error) {
+          const where = settings.origin ? `${settings.origin.file}:${settings.origin.line}: ` : '';
+          throw new DivolteServerError(
+            'invalid_file',
+            `${where}divolte.sinks.${settings.name}.file_strategy: cannot write to ${settings.workingDir} ` +
+              `or ${settings.publishDir}: ${error instanceof Error ? error.message : String(error)}`,
+            { cause: error },
+          );
+        }
         running.push({ name: settings.name, type: 'hdfs', sink });
         continue;
       }
