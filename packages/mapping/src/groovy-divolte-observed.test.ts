@@ -1,6 +1,7 @@
 // Values the real Divolte (infra/divolte/divolte.sh, its Avro output read with fastavro) gave for
 // requests sent to it, as expected values for the Groovy path: the raw cookie, "" for a JSON
 // event's missing parameters, and digest pieces consumed by the first digest of an event.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { compileGroovyMapping } from './groovy-mapping';
 import { corpusFile, corpusSchema } from './test-support/divolte-corpus';
@@ -62,8 +63,19 @@ describe('the Groovy path gives what the real Divolte gave', () => {
     for (const [event, expected] of cases) {
       expect(recordOf(script, event).paramValue, JSON.stringify(event.parameters)).toBe(expected);
     }
-    // The map stays null for the JSON event without parameters, as Divolte's was.
+    // The map and a path stay null for the JSON event without parameters, as Divolte's were.
     expect(recordOf(script, jsonEvent()).paramMap).toBeNull();
+    const path = `mapping {
+      map firstInSession() onto 'sessionStart'
+      map timestamp() onto 'ts'
+      map remoteHost() onto 'remoteHost'
+      map eventParameters().path('$.foo') onto 'customEventParameter'
+    }`;
+    expect(recordOf(path, jsonEvent()).customEventParameter).toBeNull();
+    expect(recordOf(path, jsonEvent({ parameters: null })).customEventParameter).toBeNull();
+    expect(recordOf(path, jsonEvent({ parameters: { foo: 'hi' } })).customEventParameter).toBe(
+      'hi',
+    );
   });
 
   it('digest pieces: the first digest of an event consumes them (Divolte records)', () => {
@@ -125,6 +137,30 @@ describe('the Groovy path gives what the real Divolte gave', () => {
       location: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
       referer: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=',
     });
+    // A result mapped onto a bytes field, then added to a digest: Divolte wrote no bytes.
+    const mappedThenAdded = `mapping {
+      ${required}
+      def b = digest('sha-256').add('z').result()
+      map b onto 'digestBinary'
+      map digest('sha-256').add(b).result().toBase64() onto 'client'
+    }`;
+    const consumed = recordOf(mappedThenAdded, event);
+    expect(consumed.client).toBe('wnzUnLckckhCpYt5mxAJ7Mlos0mXZ7c+5UaTZh/3I8o=');
+    expect(Buffer.from(consumed.digestBinary as Uint8Array)).toEqual(Buffer.alloc(0));
+    // A result not consumed is a Buffer of the digest, which the record's type accepts.
+    const mapped = compileGroovyMapping({
+      script: `mapping {
+        ${required}
+        map digest('sha-256').add('z').result() onto 'digestBinary'
+      }`,
+      schema,
+      fileName: 'mapped.groovy',
+    });
+    const whole = mapped(event);
+    if (!whole.ok || whole.dropped) throw new Error(JSON.stringify(whole));
+    expect(Buffer.isBuffer(whole.value.digestBinary)).toBe(true);
+    expect(whole.value.digestBinary).toEqual(createHash('sha256').update('z').digest());
+    expect(mapped.type.isValid(whole.value)).toBe(true);
     // Each event afresh: the next event's pieces are whole again.
     const next = browserEvent({ eventId: '0:UztWZHUVHU1v4wXDdESAwWCbCUqM5r330' });
     const mapper = compileGroovyMapping({ script: oneDigester, schema, fileName: 'one.groovy' });

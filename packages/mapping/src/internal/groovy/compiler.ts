@@ -29,6 +29,17 @@ type Builder = MappingBuilder<Record<string, unknown>>;
 
 // A digest piece or result another digest has consumed: Divolte's ByteBuffer with nothing left.
 const CONSUMED = new Uint8Array(0);
+
+// ES2024's resizable ArrayBuffer (Node 20 has it; the shared TypeScript lib is ES2022): a view
+// without a fixed length over it empties when it is resized to 0.
+interface ResizableArrayBuffer extends ArrayBuffer {
+  readonly resizable?: boolean;
+  resize(byteLength: number): void;
+}
+const ResizableArrayBuffer = ArrayBuffer as unknown as new (
+  byteLength: number,
+  options: { maxByteLength: number },
+) => ResizableArrayBuffer;
 type JavaType = NumberType | 'String' | 'Boolean' | 'null';
 type Literal = string | number | boolean | null;
 type Closure = Expression & { kind: 'closure' };
@@ -580,8 +591,15 @@ export function runScript(
     return (event) => {
       const box = shared(event)!;
       const bytes = box.bytes;
-      if (bytes !== undefined) box.bytes = CONSUMED;
-      return bytes;
+      if (bytes === undefined) return undefined;
+      box.bytes = CONSUMED;
+      const memory = bytes.buffer as ResizableArrayBuffer;
+      if (memory.resizable !== true) return bytes;
+      // A result: every holder of it (a record field mapped earlier, a later toBase64()) sees it
+      // emptied, as Divolte writes the consumed ByteBuffer of a mapped result as no bytes.
+      const copy = Buffer.from(bytes); // a copy: Buffer#slice would be a view
+      memory.resize(0);
+      return copy;
     };
   };
   const seedNumber = (seed: string): number => {
@@ -612,7 +630,15 @@ export function runScript(
               context,
             );
           }
-          return inner(event);
+          const digest = inner(event);
+          if (digest === undefined) return undefined;
+          // Resizable, so that consuming it empties every view of it (shareDivoltePiece).
+          // A Buffer, as the TypeScript digest's, so avsc takes it for a bytes field.
+          const emptiable = Buffer.from(
+            new ResizableArrayBuffer(digest.byteLength, { maxByteLength: digest.byteLength }),
+          );
+          emptiable.set(digest);
+          return emptiable;
         });
         return (event) => shared(event)!.bytes;
       },
