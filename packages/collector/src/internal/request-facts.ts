@@ -68,7 +68,9 @@ export function createRequestFacts(settings: Settings): ReadFacts {
       headers = anonymiseHeaders(headers);
       remoteAddress = anonymiseIpAddress(remoteAddress) ?? '';
     }
-    let userAgent = request.header('user-agent');
+    // User-Agent is a singleton field (RFC 9110): a repeated one is not a list to join. The first
+    // is kept, as node:http's `headers` and Divolte keep it.
+    let userAgent = request.headerValues('user-agent')?.[0];
     const cookie = request.header('cookie');
     const context: RequestContext = {
       remoteAddress,
