@@ -1,10 +1,11 @@
 // Every configuration Divolte ships (its test resources, its example, the reference server's) is
 // read and either runs or is refused with the reason Divolte gives.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
 import { describeWithServices } from '../../../../test/services';
 import { loadSettings } from '../load-settings';
+import { parseSchemaText } from '../server/schema-text';
 
 const reference = join(
   process.env.TRIBUTARY_SHARED ?? resolve(import.meta.dirname, '../../../../../shared'),
@@ -91,5 +92,11 @@ describeWithServices([shared], "Divolte's own configuration files", () => {
     expect(conf.errors[0]).toMatch(
       /divolte-collector\.conf:\d+: \$\{DIVOLTE_OUT\} names no setting and no environment variable DIVOLTE_OUT/,
     );
+  });
+
+  it("reads Divolte's own TestRecord.avsc, whose // licence lines Avro's parser allows", () => {
+    const text = readFileSync(join(resources, 'TestRecord.avsc'), 'utf8');
+    expect(text.startsWith('//')).toBe(true);
+    expect(parseSchemaText(text)).toMatchObject({ type: 'record', name: 'TestRecord' });
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@tributary/schema';
 import type { ConfiguredPath, MapperSettings, MappingSettings } from '../config/divolte-settings';
 import { DivolteServerError } from './divolte-server-error';
+import { parseSchemaText } from './schema-text';
 
 /** A mapping ready to run: its mapper, its schema and Divolte's discard switches. */
 export interface RunningMapping {
@@ -108,7 +109,7 @@ export function createMappings(options: CreateMappingsOptions): RunningMapping[]
     const schemaFile = read(settings.schemaFile, `${key}.schema_file`);
     let schema: AvroRecordSchema;
     try {
-      schema = JSON.parse(new TextDecoder().decode(schemaFile.bytes)) as AvroRecordSchema;
+      schema = parseSchemaText(new TextDecoder().decode(schemaFile.bytes)) as AvroRecordSchema;
     } catch (error) {
       throw DivolteServerError.at(
         settings.schemaFile.origin,

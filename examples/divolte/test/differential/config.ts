@@ -104,13 +104,6 @@ export function differentialCases(options: {
   reference: string;
   /** This folder (examples/divolte/test/differential); the seed article's files are in ../../conf/article. */
   here: string;
-  /**
-   * Where Divolte's TestRecord.avsc is read from. Upstream's file has `//` comments (Divolte's
-   * Avro parser allows them), which the server refuses today (known-differences.ts:
-   * `avsc-comments`); until then the suite gives both servers a copy without them.
-   * @default upstream's own file
-   */
-  testRecordSchema?: string;
 }): DifferentialCase[] {
   const resources = upstreamTestResources(options.reference);
   const defaultUserAgentFields = testRecordUserAgentFields;
@@ -139,7 +132,7 @@ export function differentialCases(options: {
     },
     ...upstreamMappings.map((name): DifferentialCase => ({
       name,
-      schemaFile: options.testRecordSchema ?? join(resources, 'TestRecord.avsc'),
+      schemaFile: join(resources, 'TestRecord.avsc'),
       mappingFile: join(resources, `${name}.groovy`),
       json: name === 'flat-mapping' || name === 'event-param-mapping',
       serverTimeFields: name === 'client-timestamp' ? [] : ['ts'],

@@ -2,7 +2,7 @@
 // Divolte and on the Divolte-compatible server; the same requests go to both (real divolte.js in
 // Chromium through a tee, then generated pixel and JSON traffic); the answers and the Avro records
 // (read back with fastavro) must match, except where Tributary differs on purpose.
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -19,7 +19,6 @@ import {
   differentialCases,
   differentialConfig,
   upstreamMappings,
-  upstreamTestResources,
   type DifferentialCase,
 } from './config';
 import { knownDifferences, unexplained } from './known-differences';
@@ -69,16 +68,6 @@ async function publishedRecords(
   return byFolder;
 }
 
-const upstreamTestRecord = join(upstreamTestResources(referenceDir), 'TestRecord.avsc');
-
-/** The schema text without its `//` comment lines (see `avsc-comments` in known-differences.ts). */
-function withoutComments(text: string): string {
-  return text
-    .split('\n')
-    .filter((line) => !/^\s*\/\//.test(line))
-    .join('\n');
-}
-
 describeWithServices(
   [chromiumService, divolteService, fastavroService],
   'the Divolte-compatible server against the real Divolte',
@@ -101,16 +90,8 @@ describeWithServices(
     beforeAll(async () => {
       const began = Date.now();
       work = await mkdtemp(join(tmpdir(), 'tributary-differential-'));
-      const testRecordSchema = join(work, 'TestRecord.avsc');
-      await writeFile(
-        testRecordSchema,
-        withoutComments(await readFile(upstreamTestRecord, 'utf8')),
-      );
-      cases = differentialCases({
-        reference: referenceDir,
-        here: import.meta.dirname,
-        testRecordSchema,
-      });
+      // Upstream's own TestRecord.avsc, `//` licence lines and all, on both servers.
+      cases = differentialCases({ reference: referenceDir, here: import.meta.dirname });
       const config = join(work, 'divolte-collector.conf');
       await writeFile(config, differentialConfig(cases));
       const outs = { reference: join(work, 'divolte'), candidate: join(work, 'tributary') };
@@ -224,30 +205,6 @@ describeWithServices(
       ];
       const { matched } = unexplained(all);
       expect(knownDifferences.map((k) => k.id).filter((id) => !matched.has(id))).toEqual([]);
-    });
-
-    it('refuses upstream TestRecord.avsc for its // comments (open: avsc-comments)', async () => {
-      if (process.env.DIFFERENTIAL_CANDIDATE === 'divolte') return;
-      // Divolte reads this file (its own tests use it); the server does not yet. When this start
-      // succeeds, the difference is fixed: drop this test and withoutComments.
-      const dir = await mkdtemp(join(tmpdir(), 'tributary-differential-avsc-'));
-      try {
-        const config = join(dir, 'divolte-collector.conf');
-        await writeFile(
-          config,
-          differentialConfig(
-            differentialCases({ reference: referenceDir, here: import.meta.dirname }).filter(
-              (c) => c.name === 'minimal-mapping',
-            ),
-          ),
-        );
-        await mkdir(join(dir, 'out', 'minimal-mapping', 'working'), { recursive: true });
-        await mkdir(join(dir, 'out', 'minimal-mapping', 'published'), { recursive: true });
-        const started = startCandidate({ config, port: CANDIDATE_PORT + 1, out: join(dir, 'out') });
-        await expect(started).rejects.toThrow(/TestRecord\.avsc/);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
     });
 
     it('differs from Divolte only where docs/migrating-from-divolte.md says it does', () => {

@@ -162,17 +162,6 @@ export const knownDifferences: readonly KnownDifference[] = [
       d.reference.endsWith('/\ufffd') &&
       d.candidate === `${d.reference}\ufffd\ufffd`,
   },
-  {
-    id: 'repeated-user-agent',
-    owner: 'server',
-    summary:
-      'Two User-Agent headers: Divolte takes the first, the server joins both with ", " (node:http joins repeated headers). Repro: two -H user-agent: on one pixel.',
-    matches: (d) =>
-      d.what === 'userAgentString' &&
-      typeof d.candidate === 'string' &&
-      typeof d.reference === 'string' &&
-      d.candidate.startsWith(`${d.reference}, `),
-  },
 ];
 
 /** The undocumented differences no known entry explains, and the entries that explain nothing. */
