@@ -104,6 +104,7 @@ describe('metrics', () => {
     const withAgent: CollectorRequest = {
       ...request,
       header: (name) => (name === 'user-agent' ? 'x' : undefined),
+      headerValues: (name) => (name === 'user-agent' ? ['x'] : undefined),
     };
     expect(await collector.handle(withAgent)).toMatchObject({ status: 200 });
     await collector.close();
@@ -130,6 +131,7 @@ describe('metrics', () => {
       await collector.handle({
         ...request,
         header: (name) => (name === 'user-agent' ? agent : undefined),
+        headerValues: (name) => (name === 'user-agent' ? [agent] : undefined),
       });
       // The event is judged after its answer, with the pixels of the same event-loop turn.
       await new Promise((resolve) => setImmediate(resolve));

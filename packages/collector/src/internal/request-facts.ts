@@ -69,8 +69,10 @@ export function createRequestFacts(settings: Settings): ReadFacts {
       remoteAddress = anonymiseIpAddress(remoteAddress) ?? '';
     }
     // User-Agent is a singleton field (RFC 9110): a repeated one is not a list to join. The first
-    // is kept, as node:http's `headers` and Divolte keep it.
-    let userAgent = request.headerValues('user-agent')?.[0];
+    // is the event's, as node:http's `headers` and Divolte keep it; a bot is told by any of them,
+    // so one cannot hide behind a browser's agent sent first.
+    const userAgents = request.headerValues('user-agent');
+    let userAgent = userAgents?.[0];
     const cookie = request.header('cookie');
     const context: RequestContext = {
       remoteAddress,
@@ -78,7 +80,10 @@ export function createRequestFacts(settings: Settings): ReadFacts {
       // What the consumer sees comes from the cut headers; bots are told by the user agent sent.
       cookies: parseCookies(anonymise && cookie !== undefined ? cutAddresses(cookie) : cookie),
     };
-    const isBot = source === 'browser' || detectBotsOnJson ? isBotAgent(userAgent) : false;
+    const isBot =
+      (source === 'browser' || detectBotsOnJson) &&
+      userAgents !== undefined &&
+      userAgents.some(isBotAgent);
     if (anonymise && userAgent !== undefined) userAgent = cutAddresses(userAgent);
     if (userAgent !== undefined) context.userAgent = userAgent;
     const doNotTrack = request.header('dnt') === '1';
